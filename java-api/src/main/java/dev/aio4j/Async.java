@@ -1,0 +1,494 @@
+package dev.aio4j;
+
+import dev.aio4j.engine.AsCompletedCore;
+import dev.aio4j.engine.BlockingPool;
+import dev.aio4j.engine.BodyCore;
+import dev.aio4j.engine.Delays;
+import dev.aio4j.engine.GatherCore;
+import dev.aio4j.engine.LoopCore;
+import dev.aio4j.engine.Outcomes;
+import dev.aio4j.engine.ResultCore;
+import dev.aio4j.engine.ShieldCore;
+import dev.aio4j.engine.SleepCore;
+import dev.aio4j.engine.TaskCore;
+import dev.aio4j.engine.ThreadCore;
+import dev.aio4j.engine.WaitCore;
+import dev.aio4j.engine.WaitForCore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * asyncio's helpers, for Java: start tasks, sleep, gather, wait, time out, shield, run blocking
+ * code on threads.
+ *
+ * <p><b>Which loop.</b> Every helper runs its task on the current loop when called from task
+ * code (a single-threaded loop's thread, or a worker of {@link Loop#shared()}), and on the shared
+ * loop otherwise.
+ *
+ * <p><b>Cancellation.</b> Every helper returns a {@link Task}. Cancelling a task completes it at
+ * once with a {@link CancellationException}; what it was waiting for is then cancelled on its
+ * loop as each method says (sleeps stop and their timers go, awaited tasks are cancelled, other
+ * futures get {@code cancel(true)}).
+ *
+ * <p><b>Arguments</b> are checked at the call: {@code null} → {@link NullPointerException}, a
+ * negative duration or an empty collection where asyncio refuses one →
+ * {@link IllegalArgumentException}, both naming the argument. A {@link Duration} of zero means
+ * "now" (see each method); durations too long to represent in nanoseconds are treated as
+ * practically infinite (decades), never overflowing and never firing early.
+ *
+ * @since 0.1.0
+ */
+public final class Async {
+    private Async() {}
+
+    // ------------------------------------------------------------------ argument checks
+
+    static void checkDuration(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) throw new IllegalArgumentException(name + " < 0: " + d);
+    }
+
+    private static CompletionStage<?>[] checkedStages(Collection<? extends CompletionStage<?>> stages, String name) {
+        Objects.requireNonNull(stages, name);
+        CompletionStage<?>[] out = stages.toArray(new CompletionStage<?>[0]);
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null) throw new NullPointerException(name + "[" + i + "] is null");
+        }
+        return out;
+    }
+
+    private static LoopCore loopHere() {
+        return LoopCore.currentOrShared();
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    /**
+     * Starts {@code body} as a task on the current loop (or the shared loop outside any loop);
+     * asyncio's {@code create_task}. The body's {@code call()} runs soon on that loop.
+     *
+     * <p>The task completes with the value of the stage the body returns, fails with its failure
+     * or with what {@code call()} throws. Cancelling the task cancels the stage it awaits.
+     *
+     * @param body the task's code
+     * @param <T> the type of the result
+     * @return the running task
+     * @throws NullPointerException if {@code body} is null
+     * @throws IllegalStateException if the current loop is closed
+     */
+    public static <T> Task<T> task(AsyncCallable<T> body) {
+        Objects.requireNonNull(body, "body");
+        LoopCore loop = loopHere();
+        loop.checkOpen();
+        return Task.launch(new BodyCore(loop, body), null);
+    }
+
+    /**
+     * As {@link #task(AsyncCallable)}, with a name.
+     *
+     * @param name the task's name
+     * @param body the task's code
+     * @param <T> the type of the result
+     * @return the running task
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the current loop is closed
+     */
+    public static <T> Task<T> task(String name, AsyncCallable<T> body) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(body, "body");
+        LoopCore loop = loopHere();
+        loop.checkOpen();
+        return Task.launch(new BodyCore(loop, body), name);
+    }
+
+    // ------------------------------------------------------------------ sleep
+
+    /**
+     * A task that completes with {@code null} after {@code delay} (asyncio's {@code sleep}). A zero
+     * delay yields: the task completes after every task that is ready now has had its turn.
+     * Cancelling the task removes its timer.
+     *
+     * @param delay how long; not negative
+     * @return the sleeping task
+     * @throws NullPointerException if {@code delay} is null
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    public static Task<Void> sleep(Duration delay) {
+        return sleep(delay, null);
+    }
+
+    /**
+     * A task that completes with {@code value} after {@code delay} (asyncio's {@code sleep(d, result)}).
+     * Otherwise as {@link #sleep(Duration)}.
+     *
+     * @param delay how long; not negative
+     * @param value the value to complete with (may be null)
+     * @param <T> the type of the value
+     * @return the sleeping task
+     * @throws NullPointerException if {@code delay} is null
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    public static <T> Task<T> sleep(Duration delay, T value) {
+        checkDuration(delay, "delay");
+        LoopCore loop = loopHere();
+        return Task.launch(new SleepCore(loop, Delays.toNanos(delay), value), null);
+    }
+
+    // ------------------------------------------------------------------ gather
+
+    /**
+     * A task that completes with the values of all {@code stages}, in argument order (asyncio's
+     * {@code gather}). The first failure fails it with that exception (a child's cancellation
+     * fails it with a {@link CancellationException} cause; the gather itself is not cancelled);
+     * the other stages keep running. Cancelling the gather cancels every stage. No stages:
+     * completes at once with an empty list.
+     *
+     * @param stages the stages to wait for
+     * @param <T> the type of the values
+     * @return the gathering task; its list is unmodifiable and may hold nulls
+     * @throws NullPointerException if {@code stages} or one of them is null
+     */
+    @SafeVarargs
+    public static <T> Task<List<T>> gather(CompletionStage<? extends T>... stages) {
+        Objects.requireNonNull(stages, "stages");
+        return gather(Arrays.asList(stages));
+    }
+
+    /**
+     * As {@link #gather(CompletionStage[])}, over a collection (its iteration order is the result order).
+     *
+     * @param stages the stages to wait for
+     * @param <T> the type of the values
+     * @return the gathering task
+     * @throws NullPointerException if {@code stages} or one of them is null
+     */
+    public static <T> Task<List<T>> gather(Collection<? extends CompletionStage<? extends T>> stages) {
+        CompletionStage<?>[] arr = checkedStages(stages, "stages");
+        return Task.launch(new GatherCore(loopHere(), arr, null), null);
+    }
+
+    /**
+     * A task that completes, once every stage has completed, with each one's {@link Outcome} in
+     * argument order (asyncio's {@code gather(..., return_exceptions=True)}). It never fails on a
+     * stage's account. Cancelling it cancels every stage.
+     *
+     * @param stages the stages to wait for
+     * @param <T> the type of the values
+     * @return the gathering task
+     * @throws NullPointerException if {@code stages} or one of them is null
+     */
+    @SafeVarargs
+    public static <T> Task<List<Outcome<T>>> gatherSettled(CompletionStage<? extends T>... stages) {
+        Objects.requireNonNull(stages, "stages");
+        return gatherSettled(Arrays.asList(stages));
+    }
+
+    /**
+     * As {@link #gatherSettled(CompletionStage[])}, over a collection.
+     *
+     * @param stages the stages to wait for
+     * @param <T> the type of the values
+     * @return the gathering task
+     * @throws NullPointerException if {@code stages} or one of them is null
+     */
+    public static <T> Task<List<Outcome<T>>> gatherSettled(Collection<? extends CompletionStage<? extends T>> stages) {
+        CompletionStage<?>[] arr = checkedStages(stages, "stages");
+        return Task.launch(new GatherCore(loopHere(), arr,
+                (value, error) -> error == null ? new Outcome.Success<>(value) : new Outcome.Failure<>(error)), null);
+    }
+
+    // ------------------------------------------------------------------ wait
+
+    /**
+     * A task that completes when {@code when} is met (asyncio's {@code wait}), with the stages
+     * that are done and those still pending. It raises nothing and cancels nothing; cancelling it
+     * leaves the stages running. It stops listening to the stages as soon as it completes.
+     *
+     * @param futures the stages to watch (duplicates count once)
+     * @param when when to return
+     * @param <F> the type of the stages
+     * @return the waiting task
+     * @throws NullPointerException if an argument or one of the stages is null
+     * @throws IllegalArgumentException if {@code futures} is empty
+     */
+    public static <F extends CompletionStage<?>> Task<Done<F>> wait(Collection<F> futures, ReturnWhen when) {
+        return waitImpl(futures, when, -1L);
+    }
+
+    /**
+     * As {@link #wait(Collection, ReturnWhen)}, returning at the latest after {@code timeout}
+     * with whatever is done then (a timeout raises nothing and cancels nothing). A zero timeout
+     * reports the current state at once.
+     *
+     * @param futures the stages to watch
+     * @param when when to return
+     * @param timeout the longest to wait; not negative
+     * @param <F> the type of the stages
+     * @return the waiting task
+     * @throws NullPointerException if an argument or one of the stages is null
+     * @throws IllegalArgumentException if {@code futures} is empty or {@code timeout} negative
+     */
+    public static <F extends CompletionStage<?>> Task<Done<F>> wait(Collection<F> futures, ReturnWhen when, Duration timeout) {
+        checkDuration(timeout, "timeout");
+        return waitImpl(futures, when, Delays.toNanos(timeout));
+    }
+
+    private static <F extends CompletionStage<?>> Task<Done<F>> waitImpl(Collection<F> futures, ReturnWhen when, long nanos) {
+        Objects.requireNonNull(when, "when");
+        CompletionStage<?>[] arr = checkedStages(futures, "futures");
+        if (arr.length == 0) throw new IllegalArgumentException("futures is empty: there is nothing to wait for");
+        int mode = switch (when) {
+            case FIRST_COMPLETED -> WaitCore.FIRST_COMPLETED;
+            case FIRST_EXCEPTION -> WaitCore.FIRST_EXCEPTION;
+            case ALL_COMPLETED -> WaitCore.ALL_COMPLETED;
+        };
+        return Task.launch(new WaitCore(loopHere(), arr, mode, nanos, flags -> {
+            Set<F> done = new LinkedHashSet<>();
+            Set<F> pending = new LinkedHashSet<>();
+            for (int i = 0; i < arr.length; i++) {
+                @SuppressWarnings("unchecked")
+                F f = (F) arr[i];
+                (flags[i] ? done : pending).add(f);
+            }
+            pending.removeAll(done);
+            return new Done<>(Collections.unmodifiableSet(done), Collections.unmodifiableSet(pending));
+        }), null);
+    }
+
+    // ------------------------------------------------------------------ timeouts
+
+    /**
+     * A task that completes as {@code stage} does, unless {@code timeout} passes first: then
+     * {@code stage} is cancelled and the task fails with {@link TimeoutException} (asyncio's
+     * {@code wait_for}). The task is failed, not cancelled ({@code isCancelled()} is false). If
+     * the stage completes at the same moment the deadline passes, its outcome wins and nothing is
+     * lost. The timer is withdrawn on every path. Cancelling the task cancels {@code stage}. A
+     * zero timeout: the stage's outcome if it is already done, else a timeout at once.
+     *
+     * @param stage the stage to wait for
+     * @param timeout the deadline, from now; not negative
+     * @param <T> the type of the value
+     * @return the waiting task
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public static <T> Task<T> waitFor(CompletionStage<T> stage, Duration timeout) {
+        Objects.requireNonNull(stage, "stage");
+        checkDuration(timeout, "timeout");
+        return Task.launch(WaitForCore.forStage(loopHere(), stage, timeout), null);
+    }
+
+    /**
+     * Runs {@code body} as a task under a deadline (asyncio's {@code async with timeout(d)}): the
+     * task completes as the body's stage does, or, when {@code timeout} passes first, that stage
+     * is cancelled and the task fails with {@link TimeoutException}. As {@link #waitFor}
+     * otherwise; the body's {@code call()} runs on the loop as the task's own code.
+     *
+     * @param timeout the deadline, from when the task starts; not negative
+     * @param body the code to run
+     * @param <T> the type of the value
+     * @return the task
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException if the current loop is closed
+     */
+    public static <T> Task<T> timeout(Duration timeout, AsyncCallable<T> body) {
+        checkDuration(timeout, "timeout");
+        Objects.requireNonNull(body, "body");
+        LoopCore loop = loopHere();
+        loop.checkOpen();
+        return Task.launch(WaitForCore.forBody(loop, body, timeout), null);
+    }
+
+    // ------------------------------------------------------------------ as_completed
+
+    /**
+     * One task per stage, the i-th completing with the i-th outcome to arrive (asyncio's
+     * {@code as_completed}): iterate and join them in order to handle results as they come.
+     * Cancelling one of the returned tasks is local to it; the stages keep running.
+     *
+     * @param stages the stages
+     * @param <T> the type of the values
+     * @return the tasks, as many as stages, in completion order
+     * @throws NullPointerException if {@code stages} or one of them is null
+     */
+    public static <T> List<Task<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> stages) {
+        return asCompletedImpl(stages, -1L, "");
+    }
+
+    /**
+     * As {@link #asCompleted(Collection)}; when {@code timeout} passes, the tasks still open fail
+     * with {@link TimeoutException} (the stages are not cancelled).
+     *
+     * @param stages the stages
+     * @param timeout the deadline, from now; not negative
+     * @param <T> the type of the values
+     * @return the tasks, in completion order
+     * @throws NullPointerException if an argument or one of the stages is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public static <T> List<Task<T>> asCompleted(Collection<? extends CompletionStage<? extends T>> stages, Duration timeout) {
+        checkDuration(timeout, "timeout");
+        return asCompletedImpl(stages, Delays.toNanos(timeout), timeout.toString());
+    }
+
+    private static <T> List<Task<T>> asCompletedImpl(Collection<? extends CompletionStage<? extends T>> stages, long nanos, String text) {
+        CompletionStage<?>[] arr = checkedStages(stages, "stages");
+        LoopCore loop = loopHere();
+        ResultCore[] outs = new ResultCore[arr.length];
+        List<Task<T>> tasks = new ArrayList<>(arr.length);
+        for (int i = 0; i < arr.length; i++) {
+            outs[i] = new ResultCore(loop);
+            tasks.add(Task.launch(outs[i], null));
+        }
+        AsCompletedCore coordinator = new AsCompletedCore(loop, arr, outs, nanos, text);
+        coordinator.host = new CompletableFuture<>(); // hidden: never handed out
+        coordinator.launch();
+        return Collections.unmodifiableList(tasks);
+    }
+
+    // ------------------------------------------------------------------ shield
+
+    /**
+     * A task that completes as {@code stage} does, but whose cancellation does not reach
+     * {@code stage} (asyncio's {@code shield}): cancelling it only stops it listening. If the
+     * stage itself is cancelled, the task is cancelled too.
+     *
+     * @param stage the stage to protect
+     * @param <T> the type of the value
+     * @return the shielding task
+     * @throws NullPointerException if {@code stage} is null
+     */
+    public static <T> Task<T> shield(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        return Task.launch(new ShieldCore(loopHere(), stage), null);
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    /**
+     * Runs blocking {@code work} on another thread and completes with its result on the current
+     * loop (asyncio's {@code to_thread}): a virtual thread per call on JDK 21+, a bounded cached
+     * pool of daemon threads on JDK 17. Cancelling the task interrupts the thread running the work
+     * (or keeps it from starting); the task is done at once, and finished (for {@link Loop#run})
+     * when the work has returned.
+     *
+     * @param work the blocking code
+     * @param <T> the type of the result
+     * @return the task
+     * @throws NullPointerException if {@code work} is null
+     */
+    public static <T> Task<T> toThread(Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        return Task.launch(new ThreadCore(loopHere(), BlockingPool.executor(), work), null);
+    }
+
+    /**
+     * Runs blocking {@code work} on {@code executor} and completes with its result on the current
+     * loop (asyncio's {@code run_in_executor}). Cancelling interrupts the thread running it, as
+     * {@link #toThread}. If the executor rejects the work, the task fails with its
+     * {@link java.util.concurrent.RejectedExecutionException}.
+     *
+     * @param executor where to run the work
+     * @param work the blocking code
+     * @param <T> the type of the result
+     * @return the task
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T> Task<T> runInExecutor(Executor executor, Callable<T> work) {
+        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(work, "work");
+        return Task.launch(new ThreadCore(loopHere(), executor, work), null);
+    }
+
+    /**
+     * Blocks the calling thread until {@code stage} completes and returns its value: sequential
+     * "await" code for worker threads and virtual threads (e.g. inside {@link #toThread}).
+     * Refused on loop threads, where it would stall the loop. Interrupting the waiting thread
+     * cancels nothing: it throws {@link InterruptedException}.
+     *
+     * @param stage what to wait for
+     * @param <T> the type of the value
+     * @return the value
+     * @throws Exception the stage's failure, unwrapped ({@link CancellationException} if cancelled)
+     * @throws NullPointerException if {@code stage} is null
+     * @throws IllegalStateException if called on a loop thread (return the stage from your
+     *     {@link AsyncCallable} instead)
+     */
+    public static <T> T await(CompletionStage<T> stage) throws Exception {
+        Objects.requireNonNull(stage, "stage");
+        LoopCore current = LoopCore.current();
+        if (current != null) {
+            throw new IllegalStateException("Async.await would block the loop thread of " + current
+                    + ": return the stage from your AsyncCallable (or compose it with thenCompose) instead,"
+                    + " or call await inside Async.toThread");
+        }
+        try {
+            return stage.toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            throw rethrowable(Outcomes.unwrap(e));
+        }
+    }
+
+    // ------------------------------------------------------------------ introspection
+
+    /**
+     * The task whose code is running on the calling thread (asyncio's {@code current_task}): set
+     * while a task's {@link AsyncCallable#call()} runs.
+     *
+     * @return the current task, or empty outside task code
+     */
+    public static Optional<Task<?>> currentTask() {
+        LoopCore loop = LoopCore.current();
+        if (loop == null) return Optional.empty();
+        TaskCore c = loop.currentTask();
+        return c != null && c.host instanceof Task<?> t ? Optional.of(t) : Optional.empty();
+    }
+
+    /**
+     * The tasks of the current loop (the shared loop outside any loop) that are not done yet
+     * (asyncio's {@code all_tasks}), including sleeps and other helper tasks.
+     *
+     * @return a snapshot, in no guaranteed order
+     */
+    public static Set<Task<?>> allTasks() {
+        Set<Task<?>> out = new LinkedHashSet<>();
+        for (TaskCore c : loopHere().pendingTasks()) {
+            if (c.host instanceof Task<?> t && !t.isDone()) out.add(t);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    /** Unwraps a done task's outcome the way Loop.run and await rethrow it. */
+    static <T> T unwrapResult(Task<T> task) throws Exception {
+        try {
+            return task.getNow(null);
+        } catch (CompletionException e) {
+            throw rethrowable(Outcomes.unwrap(e));
+        }
+    }
+
+    static Exception rethrowable(Throwable t) {
+        if (t instanceof Error e) throw e;
+        if (t instanceof Exception e) return e;
+        return new ExecutionException(t);
+    }
+}

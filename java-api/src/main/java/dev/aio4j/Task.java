@@ -1,0 +1,519 @@
+package dev.aio4j;
+
+import dev.aio4j.engine.HostAccess;
+import dev.aio4j.engine.Hosts;
+import dev.aio4j.engine.Outcomes;
+import dev.aio4j.engine.StageListener;
+import dev.aio4j.engine.TaskCore;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A running piece of asynchronous work on a {@link Loop} (asyncio's {@code Task}), usable as a
+ * {@link CompletableFuture}.
+ *
+ * <p><b>Cancellation.</b> {@link #cancel(boolean)} or {@link #cancel(String)}, from any thread,
+ * completes the task at once with a {@link CancellationException}. The work is then cancelled on
+ * the task's own loop: the stage the task awaits is cancelled (if it is a task, that task's work
+ * in turn), so sleeps stop, timers are withdrawn and futures the code returned get
+ * {@code cancel(true)}. Stages derived from a task ({@code thenApply}, {@code thenCompose},
+ * {@code whenComplete} ... and stages derived from those) cancel the task they came from when
+ * they are cancelled, so a chain stops at its root; {@link #copy()} gives a stage whose
+ * cancellation stays local, and {@link Async#shield(CompletionStage)} opts out entirely.
+ *
+ * <p><b>Read-only.</b> Only the task's own work completes it: {@code complete},
+ * {@code completeExceptionally}, {@code obtrudeValue}, {@code obtrudeException},
+ * {@code completeAsync}, {@code completeOnTimeout} and {@code orTimeout} throw
+ * {@link UnsupportedOperationException} (use {@link Async#waitFor} for a timeout that cancels).
+ *
+ * <p><b>Threads.</b> Dependent stages added without an executor run where the JDK runs them:
+ * on the thread that completes the task, which is the task's loop unless it was cancelled from
+ * another thread. {@link #defaultExecutor()} is the task's loop, so {@code thenApplyAsync(fn)}
+ * runs {@code fn} on it. {@link #get()} and {@link #join()} called on the thread of the task's own
+ * single-threaded loop would deadlock, so they throw {@link IllegalStateException} instead.
+ *
+ * <p><b>Failures are never lost.</b> A task that failed, was never looked at (no {@code get},
+ * {@code join}, {@code result}, {@code exception}, dependent stage or awaiting task) and is
+ * garbage-collected is reported once, "Task exception was never retrieved", to its loop's
+ * exception handler or {@link System.Logger}.
+ *
+ * @param <T> the type of the result
+ * @since 0.1.0
+ */
+public final class Task<T> extends CompletableFuture<T> {
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final Cleaner CLEANER = Cleaner.create(runnable -> {
+        Thread t = new Thread(runnable, "aio4j-unretrieved-failures");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static final HostAccess ACCESS = new HostAccess() {
+        @Override
+        public boolean complete(CompletableFuture<Object> host, Object value) {
+            return host instanceof Task<?> t ? t.engineComplete(value) : host.complete(value);
+        }
+
+        @Override
+        public boolean fail(CompletableFuture<Object> host, Throwable error) {
+            return host instanceof Task<?> t ? t.engineFail(error) : host.completeExceptionally(error);
+        }
+
+        @Override
+        public TaskCore coreOf(Object stage) {
+            if (stage instanceof Task<?> t) {
+                t.observed();
+                return t.core;
+            }
+            return null;
+        }
+    };
+
+    static {
+        Hosts.access = ACCESS;
+    }
+
+    final TaskCore core;
+    private final String name;
+    private final long id;
+    private volatile boolean observed;
+    private volatile FailureNote failureNote;
+    private List<DoneCallback> doneCallbacks; // guarded by this
+
+    @SuppressWarnings("unchecked")
+    Task(TaskCore core, String name) {
+        this.core = core;
+        this.name = name;
+        this.id = name == null ? IDS.incrementAndGet() : 0L;
+        core.host = (CompletableFuture<Object>) (CompletableFuture<?>) this;
+    }
+
+    /** Creates the task for {@code core} and starts it on its loop. */
+    static <T> Task<T> launch(TaskCore core, String name) {
+        Task<T> t = new Task<>(core, name);
+        core.launch();
+        return t;
+    }
+
+    // ------------------------------------------------------------------ identity
+
+    /**
+     * The task's name: the one given at creation, or {@code "Task-<n>"}.
+     *
+     * @return the name, never null
+     */
+    public String name() {
+        return name != null ? name : "Task-" + id;
+    }
+
+    /**
+     * The loop the task runs on.
+     *
+     * @return the loop
+     */
+    public Loop loop() {
+        return Loop.of(core.loop);
+    }
+
+    // ------------------------------------------------------------------ cancellation
+
+    /**
+     * Cancels the task: it completes at once with a {@link CancellationException}, and its work
+     * (the stage it awaits, and so on down) is cancelled on its loop. Does nothing to a task that
+     * is already done.
+     *
+     * @param mayInterruptIfRunning ignored: aio4j always cancels what the task awaits with
+     *     {@code cancel(true)}, so a blocking call under {@link Async#toThread} is interrupted
+     * @return true if this call cancelled the task, false if it was already done
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return core.cancel(null);
+    }
+
+    /**
+     * Cancels the task (asyncio's {@code cancel()}); the same as {@code cancel(true)}.
+     *
+     * @return true if this call cancelled the task, false if it was already done
+     */
+    public boolean cancel() {
+        return core.cancel(null);
+    }
+
+    /**
+     * Cancels the task with a message, which becomes the {@link CancellationException}'s message
+     * (asyncio's {@code cancel(msg)}). Otherwise as {@link #cancel(boolean)}.
+     *
+     * @param message the message, may be null
+     * @return true if this call cancelled the task, false if it was already done
+     */
+    public boolean cancel(String message) {
+        return core.cancel(message);
+    }
+
+    // ------------------------------------------------------------------ non-blocking results
+
+    /**
+     * The task's value, without blocking (asyncio's {@code Task.result()}).
+     *
+     * @return the value
+     * @throws InvalidStateException if the task is not done yet
+     * @throws CancellationException if the task was cancelled
+     * @throws CompletionException if the task failed with a checked exception (its cause); an
+     *     unchecked failure ({@link RuntimeException}, {@link Error}) is thrown as it is
+     */
+    public T result() {
+        if (!isDone()) throw new InvalidStateException("result is not set yet: " + this + " is still pending");
+        observed();
+        if (!isCompletedExceptionally()) return getNow(null);
+        Throwable e = Outcomes.errorOf(this);
+        if (e instanceof RuntimeException r) throw r;
+        if (e instanceof Error err) throw err;
+        throw new CompletionException(e);
+    }
+
+    /**
+     * The task's failure, without blocking (asyncio's {@code Task.exception()}).
+     *
+     * @return the exception the task failed with, or null if it completed normally
+     * @throws InvalidStateException if the task is not done yet
+     * @throws CancellationException if the task was cancelled
+     */
+    public Throwable exception() {
+        if (!isDone()) throw new InvalidStateException("exception is not set yet: " + this + " is still pending");
+        observed();
+        Throwable e = Outcomes.errorOf(this);
+        if (e instanceof CancellationException c) throw c;
+        return e;
+    }
+
+    // ------------------------------------------------------------------ done callbacks
+
+    /**
+     * Adds a callback that runs on the task's loop once the task is done (soon after, if it
+     * already is), with the task as its argument (asyncio's {@code add_done_callback}). A callback
+     * that throws is reported to the loop's exception handler.
+     *
+     * @param callback the callback
+     * @throws NullPointerException if {@code callback} is null
+     */
+    public void addDoneCallback(Consumer<? super Task<T>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        DoneCallback dc = new DoneCallback(callback);
+        synchronized (this) {
+            if (doneCallbacks == null) doneCallbacks = new ArrayList<>(2);
+            doneCallbacks.add(dc);
+        }
+        core.addListener(dc, 0);
+    }
+
+    /**
+     * Removes every registration of {@code callback} that has not run yet.
+     *
+     * @param callback the callback given to {@link #addDoneCallback}
+     * @return how many registrations were removed
+     * @throws NullPointerException if {@code callback} is null
+     */
+    public int removeDoneCallback(Consumer<? super Task<T>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        int removed = 0;
+        synchronized (this) {
+            if (doneCallbacks == null) return 0;
+            for (var it = doneCallbacks.iterator(); it.hasNext(); ) {
+                DoneCallback dc = it.next();
+                if (dc.callback.equals(callback)) {
+                    it.remove();
+                    if (core.removeListener(dc)) removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private final class DoneCallback implements StageListener, Runnable {
+        final Consumer<? super Task<T>> callback;
+
+        DoneCallback(Consumer<? super Task<T>> callback) {
+            this.callback = callback;
+        }
+
+        @Override
+        public void onStageDone(int tag, Object value, Throwable error) {
+            synchronized (Task.this) {
+                if (doneCallbacks != null) doneCallbacks.remove(this);
+            }
+            core.loop.post(this);
+        }
+
+        @Override
+        public void run() {
+            try {
+                callback.accept(Task.this);
+            } catch (Throwable t) {
+                core.loop.reportError("exception in done callback of " + Task.this, t);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ blocking, with the deadlock guard
+
+    private void checkNotOwnLoopThread(String method) {
+        if (!isDone() && core.loop.isSingleThreaded() && core.loop.isLoopThread()) {
+            throw new IllegalStateException(method + " on " + this + " from its own loop's thread would deadlock: "
+                    + "compose with thenApply/thenCompose, or return the task from your AsyncCallable to await it");
+        }
+    }
+
+    /**
+     * Waits for the task and returns its value.
+     *
+     * @return the value
+     * @throws IllegalStateException if called on the thread of the task's own single-threaded loop
+     *     while the task is pending (it would deadlock)
+     * @throws CancellationException if the task was cancelled
+     * @throws ExecutionException if the task failed (its cause is the failure)
+     * @throws InterruptedException if the waiting thread was interrupted
+     */
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        checkNotOwnLoopThread("get()");
+        observed();
+        return super.get();
+    }
+
+    /**
+     * Waits at most the given time for the task and returns its value. Timing out does not cancel
+     * the task (use {@link Async#waitFor} for that).
+     *
+     * @return the value
+     * @throws IllegalStateException if called on the thread of the task's own single-threaded loop
+     *     while the task is pending
+     * @throws CancellationException if the task was cancelled
+     * @throws ExecutionException if the task failed
+     * @throws InterruptedException if the waiting thread was interrupted
+     * @throws TimeoutException if the time passed first
+     */
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        checkNotOwnLoopThread("get(timeout)");
+        observed();
+        return super.get(timeout, unit);
+    }
+
+    /**
+     * Waits for the task and returns its value.
+     *
+     * @return the value
+     * @throws IllegalStateException if called on the thread of the task's own single-threaded loop
+     *     while the task is pending
+     * @throws CancellationException if the task was cancelled
+     * @throws CompletionException if the task failed (its cause is the failure)
+     */
+    @Override
+    public T join() {
+        checkNotOwnLoopThread("join()");
+        observed();
+        return super.join();
+    }
+
+    /**
+     * The value if done, else {@code valueIfAbsent}; as {@link CompletableFuture#getNow}.
+     *
+     * @param valueIfAbsent what to return if the task is pending
+     * @return the value or {@code valueIfAbsent}
+     * @throws CancellationException if the task was cancelled
+     * @throws CompletionException if the task failed
+     */
+    @Override
+    public T getNow(T valueIfAbsent) {
+        observed();
+        return super.getNow(valueIfAbsent);
+    }
+
+    // ------------------------------------------------------------------ read-only
+
+    private static UnsupportedOperationException readOnly(String what) {
+        return new UnsupportedOperationException("a Task is read-only: only its own work completes it (" + what
+                + "); cancel it with cancel(), or use Async.waitFor(task, timeout) for a timeout that cancels it");
+    }
+
+    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
+    @Override
+    public boolean complete(T value) {
+        throw readOnly("complete");
+    }
+
+    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+        throw readOnly("completeExceptionally");
+    }
+
+    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
+    @Override
+    public void obtrudeValue(T value) {
+        throw readOnly("obtrudeValue");
+    }
+
+    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
+    @Override
+    public void obtrudeException(Throwable ex) {
+        throw readOnly("obtrudeException");
+    }
+
+    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
+    @Override
+    public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+        throw readOnly("completeAsync");
+    }
+
+    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
+    @Override
+    public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier) {
+        throw readOnly("completeAsync");
+    }
+
+    /** Not supported: it would not cancel the work; use {@link Async#waitFor}. @throws UnsupportedOperationException always */
+    @Override
+    public CompletableFuture<T> orTimeout(long timeout, TimeUnit unit) {
+        throw readOnly("orTimeout");
+    }
+
+    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
+    @Override
+    public CompletableFuture<T> completeOnTimeout(T value, long timeout, TimeUnit unit) {
+        throw readOnly("completeOnTimeout");
+    }
+
+    // ------------------------------------------------------------------ derived stages
+
+    /**
+     * The executor of {@code *Async} methods given none: the task's loop.
+     *
+     * @return the task's loop
+     */
+    @Override
+    public Executor defaultExecutor() {
+        return loop();
+    }
+
+    /**
+     * The future behind every dependent stage: cancelling it (or a stage derived from it)
+     * cancels this task first.
+     *
+     * @return a new incomplete future linked to this task
+     */
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        observed();
+        return new DerivedFuture<>(this, core.loop);
+    }
+
+    /**
+     * A stage that completes as this task does but whose cancellation stays local (the JDK
+     * meaning of {@code copy()}).
+     *
+     * @return the copy
+     */
+    @Override
+    public CompletableFuture<T> copy() {
+        observed();
+        DerivedFuture<T> copy = new DerivedFuture<>(null, core.loop);
+        core.addListener(new StageListener() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public void onStageDone(int tag, Object value, Throwable error) {
+                if (error == null) copy.complete((T) value);
+                else copy.completeExceptionally(error instanceof CancellationException ? error : new CompletionException(error));
+            }
+        }, 0);
+        return copy;
+    }
+
+    // ------------------------------------------------------------------ engine side
+
+    boolean engineComplete(Object value) {
+        @SuppressWarnings("unchecked")
+        T v = (T) value;
+        return super.complete(v);
+    }
+
+    boolean engineFail(Throwable error) {
+        if (!super.completeExceptionally(error)) return false;
+        if (!observed && !(error instanceof CancellationException)) {
+            FailureNote note = new FailureNote(core.loop, toString(), error);
+            failureNote = note;
+            if (observed) note.observed = true;
+            CLEANER.register(this, note);
+        }
+        return true;
+    }
+
+    void observed() {
+        if (!observed) {
+            observed = true;
+            FailureNote n = failureNote;
+            if (n != null) n.observed = true;
+        }
+    }
+
+    /** Reports a failure nobody looked at, once the task is garbage. Holds no reference to the task. */
+    private static final class FailureNote implements Runnable {
+        private final dev.aio4j.engine.LoopCore loop;
+        private final String task;
+        private final Throwable error;
+        volatile boolean observed;
+
+        FailureNote(dev.aio4j.engine.LoopCore loop, String task, Throwable error) {
+            this.loop = loop;
+            this.task = task;
+            this.error = error;
+        }
+
+        @Override
+        public void run() {
+            if (!observed) loop.reportError("Task exception was never retrieved: " + task, error);
+        }
+    }
+
+    /**
+     * Describes the task and its state: {@code Task[fetch-users, pending, awaiting Task[db-query]]},
+     * {@code Task[fetch-users, done]}, {@code Task[fetch-users, failed: java.io.IOException: reset]},
+     * {@code Task[fetch-users, cancelled]}.
+     */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Task[").append(name());
+        if (!isDone()) {
+            sb.append(", pending");
+            Object awaited = core.awaiting();
+            if (awaited instanceof Task<?> t) sb.append(", awaiting Task[").append(t.name()).append(']');
+            else if (awaited != null) sb.append(", awaiting ").append(describe(awaited));
+        } else if (isCancelled()) {
+            sb.append(", cancelled");
+        } else if (isCompletedExceptionally()) {
+            sb.append(", failed: ").append(Outcomes.errorOf(this));
+        } else {
+            sb.append(", done");
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String describe(Object stage) {
+        String s = stage.getClass().getSimpleName();
+        return s.isEmpty() ? stage.getClass().getName() : s;
+    }
+}

@@ -1,0 +1,406 @@
+package dev.aio4j.engine
+
+import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.CompletionException
+import java.util.concurrent.CompletionStage
+import java.util.concurrent.ExecutionException
+import java.util.function.BiConsumer
+
+/**
+ * How the engine completes and recognises the public `Task` objects it does not know by type:
+ * the Java side installs one [HostAccess] (a read-only `Task` refuses `complete(...)` from
+ * everyone else).
+ */
+public interface HostAccess {
+    /** Completes [host] with [value]; false if it was already done. */
+    public fun complete(host: CompletableFuture<Any?>, value: Any?): Boolean
+
+    /** Completes [host] with [error] (a `CancellationException` cancels it); false if it was already done. */
+    public fun fail(host: CompletableFuture<Any?>, error: Throwable): Boolean
+
+    /** The engine core behind [stage] if it is a public `Task`, else null. */
+    public fun coreOf(stage: Any?): TaskCore?
+}
+
+/** Where the Java side installs its [HostAccess]. */
+public object Hosts {
+    @Volatile
+    @JvmField
+    public var access: HostAccess = object : HostAccess {
+        override fun complete(host: CompletableFuture<Any?>, value: Any?): Boolean = host.complete(value)
+        override fun fail(host: CompletableFuture<Any?>, error: Throwable): Boolean = host.completeExceptionally(error)
+        override fun coreOf(stage: Any?): TaskCore? = null
+    }
+}
+
+/** Receives the outcome of a stage it listens to; [tag] says which one. Called on whatever thread completed it. */
+public interface StageListener {
+    public fun onStageDone(tag: Int, value: Any?, error: Throwable?)
+}
+
+/** Outcome helpers: reading a completed future without throwing on the fast path, unwrapping once. */
+public object Outcomes {
+    /** Strips the `CompletionException`/`ExecutionException` wrappers that futures add, once each. */
+    @JvmStatic
+    public fun unwrap(t: Throwable): Throwable {
+        var e = t
+        while ((e is CompletionException || e is ExecutionException) && e.cause != null) e = e.cause!!
+        return e
+    }
+
+    /** The failure of a completed [f] (unwrapped), or null if it completed normally. */
+    @JvmStatic
+    public fun errorOf(f: CompletableFuture<*>): Throwable? {
+        if (!f.isCompletedExceptionally) return null
+        return try {
+            f.join()
+            null
+        } catch (e: CancellationException) {
+            e
+        } catch (e: CompletionException) {
+            unwrap(e)
+        }
+    }
+
+    /** The value of a [f] that completed normally. */
+    @JvmStatic
+    public fun valueOf(f: CompletableFuture<*>): Any? = f.getNow(null)
+}
+
+/** Adapts `whenComplete` of a foreign stage to a tagged [StageListener] call. */
+internal class ChildCallback(private val listener: StageListener, private val tag: Int) : BiConsumer<Any?, Throwable?> {
+    override fun accept(v: Any?, e: Throwable?) {
+        listener.onStageDone(tag, if (e == null) v else null, e?.let { Outcomes.unwrap(it) })
+    }
+}
+
+private class ListenerList {
+    var listeners = arrayOfNulls<StageListener>(4)
+    var tags = IntArray(4)
+    var size = 0
+
+    fun add(l: StageListener, tag: Int) {
+        if (size == listeners.size) {
+            listeners = listeners.copyOf(size * 2)
+            tags = tags.copyOf(size * 2)
+        }
+        listeners[size] = l
+        tags[size] = tag
+        size++
+    }
+
+    fun remove(l: StageListener): Boolean {
+        for (i in 0 until size) {
+            if (listeners[i] === l) {
+                val last = --size
+                listeners[i] = listeners[last]
+                tags[i] = tags[last]
+                listeners[last] = null
+                return true
+            }
+        }
+        return false
+    }
+}
+
+private val DONE_MARKER = Any()
+
+/**
+ * The engine side of one task: its lifecycle on a loop, what it awaits, who listens to it.
+ *
+ * A task is *done* when its public future (the [host]) is complete, and *finished* when its work
+ * has ended too: a task cancelled while awaiting is done at once, finished when the awaited stage
+ * has reacted on the loop. Loops wait for finished before they stop.
+ *
+ * Every child-done callback ([onChildDone]), [onCancelled] and [onTimer] runs on the task's loop.
+ */
+public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(), StageListener, BiConsumer<Any?, Throwable?> {
+    /** The public future this core completes; set once by the Java side before [launch]. */
+    @JvmField
+    public var host: CompletableFuture<Any?>? = null
+
+    @Volatile
+    @JvmField
+    internal var state: Int = NEW
+
+    @Volatile
+    private var awaitingStage: Any? = null
+
+    // guarded by this: null | StageListener | ListenerList | DONE_MARKER
+    private var listeners: Any? = null
+    private var listenerTag: Int = 0
+
+    @JvmField internal var regPrev: TaskCore? = null
+    @JvmField internal var regNext: TaskCore? = null
+    @JvmField internal var regStripe: Int = 0
+    @JvmField internal var registered: Boolean = false
+
+    /** True once the public future is complete. */
+    public val isDone: Boolean get() = host!!.isDone
+
+    /** True once the task is done and its work has ended. */
+    public val isFinished: Boolean get() = state == FINISHED
+
+    /** The stage the task is suspended on, or null (for `toString()`). */
+    public fun awaiting(): Any? = awaitingStage
+
+    /** Starts this task on its loop (any thread). */
+    public fun launch() {
+        loop.launch(this)
+    }
+
+    /** Combinators with nothing to run may start on the launching thread (they touch loop state only through thread-safe calls). */
+    internal open val startsInline: Boolean get() = false
+
+    override fun run() {
+        if (state == NEW) startNow() else onTimer()
+    }
+
+    internal fun startNow() {
+        state = RUNNING
+        if (host!!.isDone) { // cancelled before it started
+            finish()
+            return
+        }
+        if (loop.isClosed) { // started after its loop began to close: never runs
+            failWith(CancellationException("loop is closed"))
+            finish()
+            return
+        }
+        try {
+            start()
+        } catch (t: Throwable) {
+            failWith(Outcomes.unwrap(t))
+            finish()
+        }
+    }
+
+    /** Begins the task's work on its loop. */
+    protected abstract fun start()
+
+    /** A stage this task listens to completed (tag says which); runs on the loop. */
+    protected open fun onChildDone(tag: Int, value: Any?, error: Throwable?) {}
+
+    /** Runs on the loop after the task was cancelled while running: cancel what it awaits, then finish (now or when that reacts). */
+    protected open fun onCancelled() {
+        finish()
+    }
+
+    override fun onTimer() {}
+
+    internal fun onChildDoneGuarded(tag: Int, value: Any?, error: Throwable?) {
+        try {
+            onChildDone(tag, value, error)
+        } catch (t: Throwable) {
+            if (!failWith(t)) loop.reportError("exception in task callback", t)
+            finish()
+        }
+    }
+
+    internal fun onCancelledGuarded() {
+        try {
+            onCancelled()
+        } catch (t: Throwable) {
+            loop.reportError("exception while cancelling a task", t)
+            finish()
+        }
+    }
+
+    // ---------------------------------------------------------------- completion
+
+    /** Completes the task with [value]; false if it was already done. Listeners hear of it at once. */
+    public fun completeWith(value: Any?): Boolean {
+        if (!Hosts.access.complete(host!!, value)) return false
+        notifyListeners(value, null)
+        return true
+    }
+
+    /** Fails the task with [error] (a `CancellationException` makes it cancelled); false if it was already done. */
+    public fun failWith(error: Throwable): Boolean {
+        if (!Hosts.access.fail(host!!, error)) return false
+        notifyListeners(null, error)
+        return true
+    }
+
+    /**
+     * Cancels the task: done at once, with a `CancellationException` carrying [message]; its work
+     * (what it awaits, its children, its timers) is cancelled on its loop. False if already done.
+     */
+    public fun cancel(message: String?): Boolean {
+        if (!failWith(CancellationException(message))) return false
+        if (state == RUNNING) loop.post(CancelPropagation(this))
+        return true
+    }
+
+    /** Marks the task finished and lets its loop forget it. Idempotent. */
+    protected fun finish() {
+        if (state == FINISHED) return
+        state = FINISHED
+        loop.registry.remove(this)
+    }
+
+    // ---------------------------------------------------------------- listeners
+
+    /** Calls [l] with [tag] when this task is done (at once, on this thread, if it already is). */
+    public fun addListener(l: StageListener, tag: Int) {
+        synchronized(this) {
+            val ls = listeners
+            when {
+                ls == null -> {
+                    listeners = l
+                    listenerTag = tag
+                    return
+                }
+                ls === DONE_MARKER -> {}
+                ls is ListenerList -> {
+                    ls.add(l, tag)
+                    return
+                }
+                else -> {
+                    val list = ListenerList()
+                    list.add(ls as StageListener, listenerTag)
+                    list.add(l, tag)
+                    listeners = list
+                    return
+                }
+            }
+        }
+        val h = host!!
+        val e = Outcomes.errorOf(h)
+        l.onStageDone(tag, if (e == null) Outcomes.valueOf(h) else null, e)
+    }
+
+    /** Withdraws [l]; true if it was registered and not yet called. */
+    public fun removeListener(l: StageListener): Boolean = synchronized(this) {
+        val ls = listeners
+        when {
+            ls === l -> {
+                listeners = null
+                true
+            }
+            ls is ListenerList -> ls.remove(l)
+            else -> false
+        }
+    }
+
+    /** Number of listeners waiting (diagnostics and tests). */
+    public fun listenerCount(): Int = synchronized(this) {
+        when (val ls = listeners) {
+            null, DONE_MARKER -> 0
+            is ListenerList -> ls.size
+            else -> 1
+        }
+    }
+
+    private fun notifyListeners(value: Any?, raw: Throwable?) {
+        val error = if (raw == null) null else Outcomes.unwrap(raw)
+        val ls: Any?
+        val tag: Int
+        synchronized(this) {
+            ls = listeners
+            tag = listenerTag
+            listeners = DONE_MARKER
+        }
+        when (ls) {
+            null -> {}
+            is ListenerList -> for (i in 0 until ls.size) callListener(ls.listeners[i]!!, ls.tags[i], value, error)
+            else -> callListener(ls as StageListener, tag, value, error)
+        }
+    }
+
+    private fun callListener(l: StageListener, tag: Int, value: Any?, error: Throwable?) {
+        try {
+            l.onStageDone(tag, value, error)
+        } catch (t: Throwable) {
+            loop.reportError("exception in a task listener", t)
+        }
+    }
+
+    /** As a listener of a child: hop onto this task's loop. */
+    override fun onStageDone(tag: Int, value: Any?, error: Throwable?) {
+        loop.deliver(this, tag, value, error)
+    }
+
+    /** As a `whenComplete` callback of a foreign stage (tag 0). */
+    override fun accept(v: Any?, e: Throwable?) {
+        onStageDone(0, if (e == null) v else null, e?.let { Outcomes.unwrap(it) })
+    }
+
+    // ---------------------------------------------------------------- awaiting stages
+
+    /** Sets the stage reported by [awaiting]. */
+    protected fun setAwaiting(stage: Any?) {
+        awaitingStage = stage
+    }
+
+    /** Listens to [stage] with [tag]: intrusively on a task, by `whenComplete` on anything else. */
+    protected fun listenTo(stage: CompletionStage<*>, tag: Int) {
+        val core = Hosts.access.coreOf(stage)
+        if (core != null) {
+            core.addListener(this, tag)
+            return
+        }
+        if (stage is CompletableFuture<*> && stage.isDone) {
+            val e = Outcomes.errorOf(stage)
+            onStageDone(tag, if (e == null) Outcomes.valueOf(stage) else null, e)
+            return
+        }
+        @Suppress("UNCHECKED_CAST")
+        (stage as CompletionStage<Any?>).whenComplete(if (tag == 0) this else ChildCallback(this, tag))
+    }
+
+    /** Stops listening to [stage] where that is possible (tasks); foreign futures keep a dead callback until they complete. */
+    protected fun stopListening(stage: CompletionStage<*>) {
+        Hosts.access.coreOf(stage)?.removeListener(this)
+    }
+
+    public companion object {
+        internal const val NEW = 0
+        internal const val RUNNING = 1
+        internal const val FINISHED = 2
+
+        /** Cancels [stage] as aio4j cancels what a task awaits: a task by `cancel`, anything else by `cancel(true)`. True if this call cancelled it. */
+        @JvmStatic
+        public fun cancelStage(stage: Any?, message: String?): Boolean {
+            val core = Hosts.access.coreOf(stage)
+            if (core != null) return core.cancel(message)
+            return try {
+                when (stage) {
+                    is java.util.concurrent.Future<*> -> stage.cancel(true)
+                    is CompletionStage<*> -> stage.toCompletableFuture().cancel(true)
+                    else -> false
+                }
+            } catch (e: UnsupportedOperationException) {
+                false
+            }
+        }
+
+        /** True if [stage] is complete right now. */
+        @JvmStatic
+        public fun isStageDone(stage: CompletionStage<*>): Boolean {
+            val core = Hosts.access.coreOf(stage)
+            if (core != null) return core.isDone
+            return try {
+                stage.toCompletableFuture().isDone
+            } catch (e: UnsupportedOperationException) {
+                false
+            }
+        }
+
+        /** The failure of a stage that [isStageDone] said is complete (unwrapped), or null. */
+        @JvmStatic
+        public fun errorOfDone(stage: CompletionStage<*>): Throwable? = Outcomes.errorOf(stage.toCompletableFuture())
+
+        /** The value of a stage that completed normally. */
+        @JvmStatic
+        public fun valueOfDone(stage: CompletionStage<*>): Any? = stage.toCompletableFuture().getNow(null)
+    }
+}
+
+/** Runs a task's [TaskCore.onCancelled] on its loop. */
+internal class CancelPropagation(private val core: TaskCore) : Runnable {
+    override fun run() {
+        core.onCancelledGuarded()
+    }
+}
