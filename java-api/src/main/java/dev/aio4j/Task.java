@@ -505,11 +505,23 @@ public final class Task<T> extends CompletableFuture<T> {
         } else if (isCancelled()) {
             sb.append(", cancelled");
         } else if (isCompletedExceptionally()) {
-            sb.append(", failed: ").append(Outcomes.errorOf(this));
+            sb.append(", failed: ").append(failureQuietly());
         } else {
             sb.append(", done");
         }
         return sb.append(']').toString();
+    }
+
+    /** The failure of a task that failed, read without counting as "retrieved". */
+    private Throwable failureQuietly() {
+        try {
+            super.join();
+            return null;
+        } catch (CancellationException e) {
+            return e;
+        } catch (CompletionException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        }
     }
 
     private static String describe(Object stage) {

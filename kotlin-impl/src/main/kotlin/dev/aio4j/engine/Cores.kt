@@ -128,7 +128,9 @@ public class GatherCore(
         }
         if (error != null && settler == null) {
             // a child's cancellation fails the gather (as asyncio's), it does not cancel it
-            failWith(if (error is CancellationException) java.util.concurrent.CompletionException(error) else error)
+            if (failWith(if (error is CancellationException) java.util.concurrent.CompletionException(error) else error)) {
+                finish() // done: the children left running are tasks of their own (or foreign futures)
+            }
         }
         if (last) {
             completeWith(Collections.unmodifiableList(Arrays.asList(*results)))
@@ -287,8 +289,13 @@ public class WaitForCore private constructor(
         timingOut = true
         if (cancelStage(s, "timed out after $timeoutText")) {
             failWith(TimeoutException("timed out after $timeoutText"))
-        } else { // completed while we cancelled: its outcome wins
+        } else if (isStageDone(s)) { // completed while we cancelled: its outcome wins
             takeOutcome(s)
+        } else { // a stage that cannot be cancelled: give up waiting for it
+            failWith(TimeoutException("timed out after $timeoutText"))
+            stopListening(s)
+            setAwaiting(null)
+            finish()
         }
     }
 
