@@ -1,7 +1,6 @@
 package dev.aio4j.engine
 
 import java.time.Duration
-import java.util.Arrays
 import java.util.Collections
 import java.util.concurrent.Callable
 import java.util.concurrent.CancellationException
@@ -133,7 +132,7 @@ public class GatherCore(
             }
         }
         if (last) {
-            completeWith(Collections.unmodifiableList(Arrays.asList(*results)))
+            completeWith(Collections.unmodifiableList(results.asList()))
             finish()
         }
     }
