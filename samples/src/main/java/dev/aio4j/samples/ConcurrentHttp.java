@@ -64,7 +64,10 @@ public final class ConcurrentHttp {
             List<HttpRequest> requests = IntStream.range(0, REQUESTS)
                     .mapToObj(i -> HttpRequest.newBuilder(base.resolve("/item/" + i)).GET().build())
                     .toList();
-            client.send(requests.get(0), BodyHandlers.discarding()); // warm-up, so neither run pays for it
+            // warm-up: open the client's connections, so neither run below pays for setting them up
+            CompletableFuture.allOf(requests.stream()
+                    .map(request -> client.sendAsync(request, BodyHandlers.discarding()))
+                    .toArray(CompletableFuture[]::new)).join();
 
             // one after another: requests.get(url) in a loop
             long start = System.nanoTime();

@@ -25,6 +25,7 @@ public final class Tour {
     /** The tour, in order. */
     public static final List<Section> SECTIONS = List.of(
             new Section("hello", Hello::run),
+            new Section("first example (README)", () -> FirstExample.main(new String[0])),
             new Section("gather", GatherRandomSleeps::run),
             new Section("wait", WaitModes::run),
             new Section("wait_for", WaitForTimeout::run),
