@@ -166,7 +166,6 @@ class SamplesTest {
     void waitForTimesOutAndCancelsTheJob() throws Exception {
         Run run = capture(WaitForTimeout::run);
         assertEquals(List.of("before sleep", "timeout!", "my-job cancelled: true"), run.lines());
-        assertTrue(run.millis() < 1000 + 4000, "took " + run.millis() + " ms");
     }
 
     @Test
