@@ -1,10 +1,70 @@
 package dev.aio4j.samples;
 
-/** Runs every sample in order, each under a heading. */
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs every sample in order, each under a heading ({@code === hello ===}).
+ *
+ * <p>Run it with {@code mvn -q -B -Ptour -DskipTests package} from the repository root. To add a
+ * sample, add one line to {@link #SECTIONS}.
+ */
 public final class Tour {
     private Tour() {}
 
+    /** The body of a section: a sample's {@code run} method. */
+    @FunctionalInterface
+    public interface Sample {
+        void run() throws Exception;
+    }
+
+    /** One section of the tour: a heading and the sample it runs. */
+    public record Section(String heading, Sample sample) {}
+
+    /** The tour, in order. */
+    public static final List<Section> SECTIONS = List.of(
+            new Section("hello", Hello::run),
+            new Section("first example (README)", () -> FirstExample.main(new String[0])),
+            new Section("gather", GatherRandomSleeps::run),
+            new Section("wait", WaitModes::run),
+            new Section("wait_for", WaitForTimeout::run),
+            new Section("as_completed", AsCompletedDemo::run),
+            new Section("to_thread", ToThreadDemo::run),
+            new Section("shield", ShieldDemo::run),
+            new Section("threadsafe", ThreadSafeSubmit::run),
+            new Section("concurrent http", ConcurrentHttp::run)
+    );
+
     public static void main(String[] args) throws Exception {
-        System.out.println("aio4j tour");
+        List<String> failed = run(SECTIONS, System.out);
+        if (!failed.isEmpty()) {
+            System.err.println("tour: failed sections: " + failed);
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Runs {@code sections} in order under their headings. A section that throws is reported
+     * (with its stack trace) and the tour goes on.
+     *
+     * @return the headings of the sections that failed
+     */
+    static List<String> run(List<Section> sections, PrintStream out) {
+        List<String> failed = new ArrayList<>();
+        long tourStart = System.nanoTime();
+        for (Section section : sections) {
+            out.println("=== " + section.heading() + " ===");
+            try {
+                section.sample().run();
+            } catch (Exception e) {
+                failed.add(section.heading());
+                out.println("!!! " + section.heading() + " failed:");
+                e.printStackTrace(out);
+            }
+            out.println();
+        }
+        out.println("tour: " + sections.size() + " sections in " + (System.nanoTime() - tourStart) / 1_000_000 + " ms");
+        return failed;
     }
 }
