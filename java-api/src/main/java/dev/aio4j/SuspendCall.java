@@ -27,6 +27,9 @@ import kotlin.coroutines.Continuation;
  * <p>A {@code suspend fun} declared to return {@code Unit} completes the task with
  * {@code kotlin.Unit.INSTANCE}.
  *
+ * <p>Kotlin sees this interface as a {@code suspend () -> T}, so Kotlin code passes a suspend
+ * lambda: {@code Async.fromSuspend { repo.findUser(42) }}.
+ *
  * @param <T> the type of the function's result
  * @since 0.1.0
  */
