@@ -134,8 +134,8 @@ class KotlinInteropTest {
             yield()
             throw CancellationException("from inside")
         }
-        val e = assertThrows(CancellationException::class.java) { task.join() }
-        assertEquals("from inside", e.message)
+        assertThrows(CancellationException::class.java) { task.join() }
+        assertEquals("from inside", task.handle { _, e -> e.message }.join())
         assertTrue(task.isCancelled)
     }
 }
