@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
@@ -28,7 +29,7 @@ class FromSuspendStressTest {
     static void storm(String prefix, int n, Consumer<Runnable> onLoop) throws Exception {
         SuspendFixtures fx = new SuspendFixtures();
         TaskGroupStressTest.Storm s = new TaskGroupStressTest.Storm(prefix);
-        java.util.concurrent.atomic.AtomicInteger live = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger live = new AtomicInteger();
         AtomicReferenceArray<Task<Long>> tasks = new AtomicReferenceArray<>(n);
         AtomicIntegerArray cancelled = new AtomicIntegerArray(n);
         List<Thread> cancellers = new ArrayList<>();
