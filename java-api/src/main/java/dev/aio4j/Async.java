@@ -10,7 +10,9 @@ import dev.aio4j.engine.Outcomes;
 import dev.aio4j.engine.ResultCore;
 import dev.aio4j.engine.ShieldCore;
 import dev.aio4j.engine.SleepCore;
+import dev.aio4j.engine.SuspendCore;
 import dev.aio4j.engine.TaskCore;
+import dev.aio4j.engine.TaskGroupCore;
 import dev.aio4j.engine.ThreadCore;
 import dev.aio4j.engine.WaitCore;
 import dev.aio4j.engine.WaitForCore;
@@ -32,6 +34,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * asyncio's helpers, for Java: start tasks, sleep, gather, wait, time out, shield, run blocking
@@ -444,6 +447,138 @@ public final class Async {
         } catch (ExecutionException e) {
             throw rethrowable(Outcomes.unwrap(e));
         }
+    }
+
+    // ------------------------------------------------------------------ task groups
+
+    /**
+     * Runs {@code body} as a task group (asyncio's {@code async with TaskGroup()}): structured
+     * concurrency. The body runs soon on the current loop (the shared loop outside any loop) as
+     * the group task's own code, gets the {@link TaskGroup}, starts children with
+     * {@link TaskGroup#task}, and returns a stage, typically combining the children's results.
+     *
+     * <ul>
+     *   <li><b>Completes</b> with the value of the body's stage, once that stage is done and every
+     *       child has finished (done, and its cleanup has run on the loop).
+     *   <li><b>Fails</b> with the first failure of the group: the body's {@code apply} throwing or
+     *       returning null, its stage failing, or a child failing. That failure cancels the body's
+     *       stage and every other child; the group fails once they have all finished, and failures
+     *       that arrive meanwhile are attached to the first as {@linkplain Throwable#getSuppressed()
+     *       suppressed}. A child cancelled on its own is not a failure and does not affect the
+     *       group; if the body's stage is cancelled by someone else, the group ends cancelled.
+     *   <li><b>Cancelling</b> the returned task completes it at once with a
+     *       {@link CancellationException} (as for every task) and cancels the body's stage and every
+     *       child on the group's loop, where their cleanup runs; {@link Loop#run} and
+     *       {@link Loop#close()} wait until they have finished. A cancelled group stays cancelled,
+     *       whatever its children do while they end: an outer cancellation is never swallowed.
+     *   <li>Once the group is shutting down (cancelled, or after a failure) or has finished,
+     *       {@link TaskGroup#task} refuses new children with {@link IllegalStateException}.
+     *   <li>Groups nest: an inner group is a stage like any other, so its failure fails the outer
+     *       body at the point where that awaits it, and cancelling the outer group cancels the inner.
+     * </ul>
+     *
+     * <p>The body and the children run on the group's loop (the body as the group task:
+     * {@link #currentTask()} there is the group's task).
+     *
+     * @param body the group's body: starts children and returns the stage whose value the group
+     *     completes with
+     * @param <T> the type of the result
+     * @return the group's task
+     * @throws NullPointerException if {@code body} is null
+     * @throws IllegalStateException if the current loop is closed
+     */
+    public static <T> Task<T> taskGroup(Function<? super TaskGroup, ? extends CompletionStage<T>> body) {
+        Objects.requireNonNull(body, "body");
+        return startGroup(null, body);
+    }
+
+    /**
+     * As {@link #taskGroup(Function)}, with a name for the group's task.
+     *
+     * @param name the group task's name
+     * @param body the group's body
+     * @param <T> the type of the result
+     * @return the group's task
+     * @throws NullPointerException if {@code name} or {@code body} is null
+     * @throws IllegalStateException if the current loop is closed
+     */
+    public static <T> Task<T> taskGroup(String name, Function<? super TaskGroup, ? extends CompletionStage<T>> body) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(body, "body");
+        return startGroup(name, body);
+    }
+
+    private static <T> Task<T> startGroup(String name, Function<? super TaskGroup, ? extends CompletionStage<T>> body) {
+        LoopCore loop = loopHere();
+        loop.checkOpen();
+        return Task.launch(new TaskGroupCore(loop, core -> body.apply(new TaskGroup(core))), name);
+    }
+
+    // ------------------------------------------------------------------ Kotlin
+
+    /**
+     * Runs a Kotlin {@code suspend fun} as a task: {@code Async.fromSuspend(c -> repo.findUser(42, c))}
+     * (see {@link SuspendCall}). The function runs soon in a kotlinx coroutine on the current loop
+     * (the shared loop outside any loop): on that loop's thread, with the loop's timers behind
+     * {@code delay}, and with a {@code CoroutineName} equal to the task's name, which kotlinx's
+     * debug tooling shows. It works whether the function suspends or returns at once.
+     *
+     * <p>The task completes with the function's value, or fails with what it throws, as it was
+     * thrown in Kotlin (a {@code join()} wraps it in a {@link CompletionException}). A kotlinx
+     * {@code TimeoutCancellationException} (from {@code withTimeout}) fails the task with a
+     * {@link TimeoutException} instead, as {@link #waitFor} does; any other
+     * {@link CancellationException} the function throws cancels the task.
+     *
+     * <p>Cancelling the task cancels the coroutine: the function's current suspension point
+     * throws {@code CancellationException} in Kotlin, its {@code finally} blocks run on the loop,
+     * and the task finishes (for {@link Loop#run} and {@link Loop#close()}) when the coroutine has ended.
+     *
+     * @param call calls the suspend function with the continuation it is given
+     * @param <T> the type of the result
+     * @return the task
+     * @throws NullPointerException if {@code call} is null
+     * @throws IllegalStateException if the current loop is closed
+     */
+    public static <T> Task<T> fromSuspend(SuspendCall<T> call) {
+        Objects.requireNonNull(call, "call");
+        return startSuspend(null, call);
+    }
+
+    /**
+     * As {@link #fromSuspend(SuspendCall)}, with a name for the task and its coroutine.
+     *
+     * @param name the task's name (also the coroutine's {@code CoroutineName})
+     * @param call calls the suspend function with the continuation it is given
+     * @param <T> the type of the result
+     * @return the task
+     * @throws NullPointerException if {@code name} or {@code call} is null
+     * @throws IllegalStateException if the current loop is closed
+     */
+    public static <T> Task<T> fromSuspend(String name, SuspendCall<T> call) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(call, "call");
+        return startSuspend(name, call);
+    }
+
+    private static <T> Task<T> startSuspend(String name, SuspendCall<T> call) {
+        LoopCore loop = loopHere();
+        loop.checkOpen();
+        SuspendCore core = new SuspendCore(loop, continuation -> {
+            try {
+                return call.invoke(continuation);
+            } catch (Exception e) {
+                throw sneaky(e);
+            }
+        });
+        Task<T> task = new Task<>(core, name);
+        core.coroutineName = task.name();
+        core.launch();
+        return task;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
     }
 
     // ------------------------------------------------------------------ introspection

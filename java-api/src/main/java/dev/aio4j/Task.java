@@ -525,6 +525,7 @@ public final class Task<T> extends CompletableFuture<T> {
     }
 
     private static String describe(Object stage) {
+        if (!(stage instanceof java.util.concurrent.Future<?>)) return stage.toString(); // the engine's own descriptions
         String s = stage.getClass().getSimpleName();
         return s.isEmpty() ? stage.getClass().getName() : s;
     }

@@ -238,7 +238,11 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
         if (state == FINISHED) return
         state = FINISHED
         loop.registry.remove(this)
+        onFinished()
     }
+
+    /** Runs right after [finish] marked the task finished (on the thread that finished it, normally its loop). */
+    protected open fun onFinished() {}
 
     // ---------------------------------------------------------------- listeners
 
