@@ -57,7 +57,10 @@ public object Outcomes {
             f.join()
             null
         } catch (e: CancellationException) {
-            e
+            // JDK 23+ join() throws a new CancellationException("join") caused by the stored one
+            var c: Throwable = e
+            while (c.cause is CancellationException) c = c.cause!!
+            c
         } catch (e: CompletionException) {
             unwrap(e)
         }

@@ -33,7 +33,9 @@ public final class Tour {
             new Section("to_thread", ToThreadDemo::run),
             new Section("shield", ShieldDemo::run),
             new Section("threadsafe", ThreadSafeSubmit::run),
-            new Section("concurrent http", ConcurrentHttp::run)
+            new Section("concurrent http", ConcurrentHttp::run),
+            new Section("kotlin suspend functions called from java", dev.aio4j.samples.kotlin.SuspendFromJava::run),
+            new Section("a kotlin coroutine awaiting java tasks", dev.aio4j.samples.kotlin.KotlinAwaitsJava::run)
     );
 
     public static void main(String[] args) throws Exception {
