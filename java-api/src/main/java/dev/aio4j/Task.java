@@ -505,11 +505,23 @@ public final class Task<T> extends CompletableFuture<T> {
         } else if (isCancelled()) {
             sb.append(", cancelled");
         } else if (isCompletedExceptionally()) {
-            sb.append(", failed: ").append(Outcomes.errorOf(this));
+            sb.append(", failed: ").append(failureQuietly());
         } else {
             sb.append(", done");
         }
         return sb.append(']').toString();
+    }
+
+    /** The failure of a failed task, read without counting as "retrieved" (toString must not hide it). */
+    private Throwable failureQuietly() {
+        try {
+            super.join();
+            return null;
+        } catch (CancellationException e) {
+            return e;
+        } catch (CompletionException e) {
+            return Outcomes.unwrap(e);
+        }
     }
 
     private static String describe(Object stage) {
