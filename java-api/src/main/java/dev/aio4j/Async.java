@@ -441,7 +441,7 @@ public final class Async {
         }
         try {
             return stage.toCompletableFuture().get();
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | CancellationException e) {
             throw rethrowable(Outcomes.unwrap(e));
         }
     }
@@ -481,7 +481,7 @@ public final class Async {
     static <T> T unwrapResult(Task<T> task) throws Exception {
         try {
             return task.getNow(null);
-        } catch (CompletionException e) {
+        } catch (CompletionException | CancellationException e) {
             throw rethrowable(Outcomes.unwrap(e));
         }
     }
