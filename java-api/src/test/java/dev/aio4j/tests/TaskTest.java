@@ -138,14 +138,32 @@ class TaskTest {
         assertTrue(t.isCancelled());
     }
 
+    /** The message of a cancellation; since JDK 23, join/get throw a new one whose cause has it. */
+    private static String cancelMessage(CancellationException e) {
+        return e.getCause() instanceof CancellationException c ? c.getMessage() : e.getMessage();
+    }
+
     @Test
     void cancelMessageReachesTheCancellationException() {
         Task<String> t = pending();
         assertTrue(t.cancel("shutting down"));
-        assertEquals("shutting down", assertThrows(CancellationException.class, t::join).getMessage());
-        assertEquals("shutting down", assertThrows(CancellationException.class, t::get).getMessage());
-        assertEquals("shutting down", assertThrows(CancellationException.class, t::result).getMessage());
-        assertEquals("shutting down", assertThrows(CancellationException.class, t::exception).getMessage());
+        assertEquals("shutting down", cancelMessage(assertThrows(CancellationException.class, t::join)));
+        assertEquals("shutting down", cancelMessage(assertThrows(CancellationException.class, t::get)));
+        CancellationException fromResult = assertThrows(CancellationException.class, t::result);
+        assertEquals("shutting down", fromResult.getMessage());
+        assertSame(fromResult, assertThrows(CancellationException.class, t::exception), "one cancellation, not a copy");
+    }
+
+    @Test
+    void cancelMessageTravelsToTheTasksAwaitingIt() throws Exception {
+        Task<String> t = pending();
+        t.cancel("upstream gave up");
+        Task<String> awaiting = loop.task(() -> t);
+        assertEndsCancelled(awaiting);
+        assertEquals("upstream gave up", assertThrows(CancellationException.class, awaiting::exception).getMessage());
+        assertEquals("upstream gave up",
+                assertThrows(CancellationException.class, () -> loop.runUntilComplete(awaiting)).getMessage());
+        assertEquals("upstream gave up", assertThrows(CancellationException.class, () -> Async.await(t)).getMessage());
     }
 
     @Test
