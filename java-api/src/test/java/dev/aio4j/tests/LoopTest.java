@@ -134,6 +134,25 @@ class LoopTest {
     }
 
     @Test
+    void runEndsInOrderMainThenLeftoverCleanupThenReturn() throws Exception {
+        Steps steps = new Steps();
+        String r = Loop.run(() -> {
+            steps.expect(1);
+            Async.task(() -> {
+                steps.expect(2);
+                return Async.sleep(FOREVER).whenComplete((v, e) -> steps.expect(4));
+            });
+            return Async.sleep(Duration.ZERO).thenApply(x -> {
+                steps.expect(3);
+                return "main";
+            });
+        });
+        steps.expect(5);
+        assertEquals("main", r);
+        steps.finish(6);
+    }
+
+    @Test
     void runAwaitsBlockingWorkOfLeftoversBeforeReturning() throws Exception {
         AtomicBoolean workReturned = new AtomicBoolean();
         CountDownLatch started = new CountDownLatch(1);

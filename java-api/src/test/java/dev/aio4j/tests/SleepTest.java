@@ -90,6 +90,29 @@ class SleepTest {
     }
 
     @Test
+    void sleepZeroInterleavesThreeTasksRoundRobin() throws Exception {
+        Steps steps = new Steps();
+        Loop.run(() -> {
+            List<Task<Void>> tasks = new ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                int id = k;
+                tasks.add(Async.task(() -> {
+                    steps.expect(1 + id);
+                    return Async.sleep(Duration.ZERO).thenCompose(x -> {
+                        steps.expect(4 + id);
+                        return Async.sleep(Duration.ZERO);
+                    }).thenApply(x -> {
+                        steps.expect(7 + id);
+                        return null;
+                    });
+                }));
+            }
+            return Async.gather(tasks);
+        });
+        steps.finish(10);
+    }
+
+    @Test
     void sleepZeroLetsCallbacksScheduledBeforeItRunFirst() throws Exception {
         List<String> events = Loop.run(() -> {
             List<String> ev = new ArrayList<>();

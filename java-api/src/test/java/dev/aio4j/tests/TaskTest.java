@@ -194,6 +194,48 @@ class TaskTest {
     }
 
     @Test
+    void cancelReturnsAtOnceAndTheWorkIsCancelledAfterwardsOnTheLoop() throws Exception {
+        Steps steps = new Steps();
+        CompletableFuture<String> awaited = new CompletableFuture<>();
+        awaited.whenComplete((v, e) -> {
+            assertSame(loopThread, Thread.currentThread());
+            steps.expect(3);
+        });
+        Task<String> t = loop.task(() -> awaited);
+        sync(loop);
+        CountDownLatch gate = block(loop); // the loop is busy: cancel() must not wait for it
+        steps.expect(1);
+        assertTrue(t.cancel());
+        assertTrue(t.isCancelled());
+        steps.expect(2);
+        gate.countDown();
+        sync(loop);
+        steps.finish(4);
+    }
+
+    @Test
+    void bodiesRunInCreationOrderAndAnAwaitingTaskResumesWhenTheAwaitedOneCompletes() throws Exception {
+        Steps steps = new Steps();
+        CompletableFuture<String> gate = new CompletableFuture<>();
+        Task<String> inner = loop.task(() -> {
+            steps.expect(1);
+            return gate;
+        });
+        Task<String> outer = loop.task(() -> {
+            steps.expect(2);
+            return inner.thenApply(v -> {
+                steps.expect(4);
+                return v + "!";
+            });
+        });
+        sync(loop);
+        steps.expect(3);
+        gate.complete("v");
+        assertEquals("v!", get(outer));
+        steps.finish(5);
+    }
+
+    @Test
     void cancellingAfterCompletionChangesNothing() throws Exception {
         Task<String> ok = loop.task(() -> done("v"));
         Task<String> failed = loop.task(() -> CompletableFuture.failedFuture(new IOException("x")));

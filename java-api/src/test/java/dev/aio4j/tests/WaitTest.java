@@ -188,6 +188,14 @@ class WaitTest {
     }
 
     @Test
+    void doneChecksItsComponents() {
+        assertEquals("done", assertThrows(NullPointerException.class,
+                () -> new Done<CompletableFuture<String>>(null, java.util.Set.of())).getMessage());
+        assertEquals("pending", assertThrows(NullPointerException.class,
+                () -> new Done<CompletableFuture<String>>(java.util.Set.of(), null)).getMessage());
+    }
+
+    @Test
     void repeatedWaitsOnOneLongLivedTaskLeaveItNoCallbacks() throws Exception {
         Task<String> longLived = Async.sleep(FOREVER, "long");
         List<WeakReference<Object>> waits = new ArrayList<>();
