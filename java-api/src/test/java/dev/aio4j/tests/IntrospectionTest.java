@@ -100,11 +100,13 @@ class IntrospectionTest {
     void allTasksOfALoopIsEmptyOnceItsTasksHaveFinished() throws Exception {
         Loop loop = Loop.create("introspection-all");
         try {
-            Task<String> a = loop.task(() -> Async.sleep(Duration.ofMillis(2), "a"));
+            CompletableFuture<String> gate = new CompletableFuture<>();
+            Task<String> a = loop.task(() -> gate);
             Task<Void> b = loop.task(() -> Async.sleep(FOREVER));
             Set<Task<?>> during = onLoop(loop, Async::allTasks);
             assertTrue(during.containsAll(Set.of(a, b)), during.toString());
             assertFalse(Async.allTasks().contains(a), "the shared loop lists another loop's task");
+            gate.complete("a");
             get(a);
             b.cancel();
             Support.awaitDone(b);

@@ -81,17 +81,23 @@ class ToThreadTest {
 
     @Test
     void cancellingBeforeTheWorkStartedKeepsItFromRunning() throws Exception {
-        List<Runnable> queued = new ArrayList<>();
-        AtomicBoolean ran = new AtomicBoolean();
-        Task<String> t = Async.runInExecutor(queued::add, () -> {
-            ran.set(true);
-            return "ran";
-        });
-        assertEquals(1, queued.size());
-        assertTrue(t.cancel());
-        queued.get(0).run(); // the executor gets round to it
-        assertFalse(ran.get());
-        assertEndsCancelled(t);
+        Loop loop = Loop.create("to-thread-queued");
+        try {
+            List<Runnable> queued = new ArrayList<>();
+            AtomicBoolean ran = new AtomicBoolean();
+            Task<String> t = Support.onLoop(loop, () -> Async.runInExecutor(queued::add, () -> {
+                ran.set(true);
+                return "ran";
+            }));
+            assertEquals(1, queued.size());
+            assertTrue(t.cancel()); // done at once; the work is withdrawn by the loop's next step
+            Support.sync(loop);
+            queued.get(0).run(); // the executor gets round to it
+            assertFalse(ran.get());
+            assertEndsCancelled(t);
+        } finally {
+            loop.close();
+        }
     }
 
     @Test
