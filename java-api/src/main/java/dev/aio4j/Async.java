@@ -444,7 +444,7 @@ public final class Async {
         }
         try {
             return stage.toCompletableFuture().get();
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | CancellationException e) {
             throw rethrowable(Outcomes.unwrap(e));
         }
     }
@@ -616,7 +616,7 @@ public final class Async {
     static <T> T unwrapResult(Task<T> task) throws Exception {
         try {
             return task.getNow(null);
-        } catch (CompletionException e) {
+        } catch (CompletionException | CancellationException e) {
             throw rethrowable(Outcomes.unwrap(e));
         }
     }

@@ -1,6 +1,8 @@
 package dev.aio4j;
 
 import dev.aio4j.engine.LoopCore;
+import dev.aio4j.engine.Outcomes;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -21,11 +23,23 @@ final class DerivedFuture<T> extends CompletableFuture<T> {
         this.loop = loop;
     }
 
+    /**
+     * Cancels the root task first, so every callback in the chain (this stage's own included) runs
+     * with the {@code CancellationException}, then this stage. The root's cancellation usually
+     * reaches this stage first, as a failure with a {@code CancellationException} cause; it is then
+     * turned into a plain cancellation, so that {@code isCancelled()} is true whenever this method
+     * returned true, as {@code Future.cancel} promises. A stage that is already done cancels nothing.
+     */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+        if (isDone()) return false;
         boolean rootCancelled = root != null && root.cancel(mayInterruptIfRunning);
-        boolean self = super.cancel(mayInterruptIfRunning);
-        return rootCancelled || self;
+        if (super.cancel(mayInterruptIfRunning)) return true;
+        if (rootCancelled && Outcomes.errorOf(this) instanceof CancellationException c) {
+            obtrudeException(c);
+            return true;
+        }
+        return false;
     }
 
     @Override

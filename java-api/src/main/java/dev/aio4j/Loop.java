@@ -219,7 +219,7 @@ public final class Loop implements Executor, AutoCloseable {
         core.checkOpen();
         try {
             return stage.toCompletableFuture().get();
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | CancellationException e) {
             throw Async.rethrowable(Outcomes.unwrap(e));
         }
     }

@@ -512,7 +512,7 @@ public final class Task<T> extends CompletableFuture<T> {
         return sb.append(']').toString();
     }
 
-    /** The failure of a task that failed, read without counting as "retrieved". */
+    /** The failure of a failed task, read without counting as "retrieved" (toString must not hide it). */
     private Throwable failureQuietly() {
         try {
             super.join();
@@ -520,7 +520,7 @@ public final class Task<T> extends CompletableFuture<T> {
         } catch (CancellationException e) {
             return e;
         } catch (CompletionException e) {
-            return e.getCause() != null ? e.getCause() : e;
+            return Outcomes.unwrap(e);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException
 import java.util.concurrent.FutureTask
 import java.util.concurrent.RejectedExecutionException
 import java.util.concurrent.TimeoutException
+import java.util.concurrent.atomic.AtomicBoolean
 import java.util.function.BiFunction
 import java.util.function.Function
 
@@ -252,6 +253,9 @@ public class WaitForCore private constructor(
     @Volatile
     private var timingOut = false
 
+    /** On a multi-threaded loop start() and the timer can both reach the timeout: one of them handles it. */
+    private val timeoutClaimed = AtomicBoolean()
+
     override val startsInline: Boolean get() = body == null
 
     override fun start() {
@@ -281,6 +285,7 @@ public class WaitForCore private constructor(
         fired = true
         if (isDone) return
         val s = stage ?: return // the body is still running (multi-threaded loop): start() times out when it returns
+        if (!timeoutClaimed.compareAndSet(false, true)) return // the other caller is timing out (or took the outcome)
         if (isStageDone(s)) { // it made the deadline; its notification is on the way
             takeOutcome(s)
             return

@@ -78,6 +78,20 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
         post(r)
     }
 
+    /**
+     * As [LoopCore.execute], except that while the loop is closing (not yet stopped) its own thread
+     * may still hand it work: that is cancelled tasks' cleanup hopping through the loop
+     * (`whenCompleteAsync`, `thenApplyAsync` with the loop as executor), which must run, not be
+     * refused and lost.
+     */
+    override fun execute(command: Runnable) {
+        if (closing && !stopped && Thread.currentThread() === thread) {
+            local.addLast(UserRunnable(this, command))
+            return
+        }
+        super.execute(command)
+    }
+
     override fun launch(core: TaskCore) {
         if (Thread.currentThread() === thread) {
             registry.add(core)

@@ -41,12 +41,22 @@ public interface StageListener {
 
 /** Outcome helpers: reading a completed future without throwing on the fast path, unwrapping once. */
 public object Outcomes {
-    /** Strips the `CompletionException`/`ExecutionException` wrappers that futures add, once each. */
+    /**
+     * Strips the wrappers that futures add: `CompletionException`, `ExecutionException`, and the
+     * fresh `CancellationException` that `join`/`get` of a cancelled future throw since JDK 23
+     * (its cause is the cancellation the future holds, with the user's message).
+     */
     @JvmStatic
     public fun unwrap(t: Throwable): Throwable {
         var e = t
-        while ((e is CompletionException || e is ExecutionException) && e.cause != null) e = e.cause!!
-        return e
+        while (true) {
+            val cause = e.cause ?: return e
+            e = when {
+                e is CompletionException || e is ExecutionException -> cause
+                e is CancellationException && cause is CancellationException -> cause
+                else -> return e
+            }
+        }
     }
 
     /** The failure of a completed [f] (unwrapped), or null if it completed normally. */
@@ -57,10 +67,7 @@ public object Outcomes {
             f.join()
             null
         } catch (e: CancellationException) {
-            // JDK 23+ join() throws a new CancellationException("join") caused by the stored one
-            var c: Throwable = e
-            while (c.cause is CancellationException) c = c.cause!!
-            c
+            unwrap(e)
         } catch (e: CompletionException) {
             unwrap(e)
         }

@@ -1,0 +1,227 @@
+package dev.aio4j.tests;
+
+import static dev.aio4j.tests.Support.FOREVER;
+import static dev.aio4j.tests.Support.assertCollected;
+import static dev.aio4j.tests.Support.done;
+import static dev.aio4j.tests.Support.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aio4j.Async;
+import dev.aio4j.Done;
+import dev.aio4j.Loop;
+import dev.aio4j.ReturnWhen;
+import dev.aio4j.Task;
+import java.io.IOException;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class WaitTest {
+    private static <F extends CompletionStage<?>> void assertDone(List<F> done, List<F> pending, Done<F> d) {
+        assertEquals(done, List.copyOf(d.done()), "done");
+        assertEquals(pending, List.copyOf(d.pending()), "pending");
+    }
+
+    @Test
+    void firstCompletedReturnsAsSoonAsOneIsDone() throws Exception {
+        CompletableFuture<String> a = new CompletableFuture<>();
+        CompletableFuture<String> b = new CompletableFuture<>();
+        CompletableFuture<String> c = new CompletableFuture<>();
+        Task<Done<CompletableFuture<String>>> w = Async.wait(List.of(a, b, c), ReturnWhen.FIRST_COMPLETED);
+        assertFalse(w.isDone());
+        b.complete("b");
+        assertDone(List.of(b), List.of(a, c), get(w));
+    }
+
+    @Test
+    void firstCompletedCountsAFailureOrACancellation() throws Exception {
+        CompletableFuture<String> a = new CompletableFuture<>();
+        CompletableFuture<String> b = new CompletableFuture<>();
+        Task<Done<CompletableFuture<String>>> failed = Async.wait(List.of(a, b), ReturnWhen.FIRST_COMPLETED);
+        a.completeExceptionally(new IOException("x"));
+        assertDone(List.of(a), List.of(b), get(failed));
+        Task<Done<CompletableFuture<String>>> cancelled = Async.wait(List.of(b), ReturnWhen.FIRST_COMPLETED);
+        b.cancel(true);
+        assertDone(List.of(b), List.of(), get(cancelled));
+    }
+
+    @Test
+    void firstExceptionReturnsAtTheFirstFailure() throws Exception {
+        CompletableFuture<String> a = new CompletableFuture<>();
+        CompletableFuture<String> b = new CompletableFuture<>();
+        CompletableFuture<String> c = new CompletableFuture<>();
+        Task<Done<CompletableFuture<String>>> w = Async.wait(List.of(a, b, c), ReturnWhen.FIRST_EXCEPTION);
+        a.complete("a");
+        c.cancel(true); // a cancellation is not an exception here
+        Async.sleep(Duration.ofMillis(10)).join();
+        assertFalse(w.isDone(), "returned on a success or a cancellation");
+        b.completeExceptionally(new IOException("b"));
+        Done<CompletableFuture<String>> d = get(w);
+        assertDone(List.of(a, b, c), List.of(), d);
+        assertFalse(w.isCompletedExceptionally(), "wait raises nothing");
+    }
+
+    @Test
+    void firstExceptionReturnsWhenAllCompletedWithoutAFailure() throws Exception {
+        CompletableFuture<String> a = new CompletableFuture<>();
+        CompletableFuture<String> b = new CompletableFuture<>();
+        Task<Done<CompletableFuture<String>>> w = Async.wait(List.of(a, b), ReturnWhen.FIRST_EXCEPTION);
+        a.complete("a");
+        assertFalse(w.isDone());
+        b.complete("b");
+        assertDone(List.of(a, b), List.of(), get(w));
+    }
+
+    @Test
+    void firstExceptionReturnsAtOnceWhenAFailureIsAlreadyThere() throws Exception {
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        CompletableFuture<String> failed = CompletableFuture.failedFuture(new IOException("x"));
+        assertDone(List.of(failed), List.of(pending), get(Async.wait(List.of(pending, failed), ReturnWhen.FIRST_EXCEPTION)));
+    }
+
+    @Test
+    void allCompletedWaitsForEveryStage() throws Exception {
+        CompletableFuture<String> a = new CompletableFuture<>();
+        CompletableFuture<String> b = new CompletableFuture<>();
+        Task<Done<CompletableFuture<String>>> w = Async.wait(List.of(a, b), ReturnWhen.ALL_COMPLETED);
+        a.completeExceptionally(new IOException("a"));
+        assertFalse(w.isDone());
+        b.complete("b");
+        assertDone(List.of(a, b), List.of(), get(w));
+    }
+
+    @Test
+    void doneAndPendingAreInInputOrder() throws Exception {
+        List<CompletableFuture<Integer>> fs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) fs.add(new CompletableFuture<>());
+        Task<Done<CompletableFuture<Integer>>> w = Async.wait(fs, ReturnWhen.ALL_COMPLETED, Duration.ofMillis(30));
+        fs.get(4).complete(4);
+        fs.get(1).complete(1);
+        fs.get(3).complete(3);
+        Done<CompletableFuture<Integer>> d = get(w);
+        assertDone(List.of(fs.get(1), fs.get(3), fs.get(4)), List.of(fs.get(0), fs.get(2), fs.get(5)), d);
+        assertThrows(UnsupportedOperationException.class, () -> d.done().clear());
+        assertThrows(UnsupportedOperationException.class, () -> d.pending().clear());
+    }
+
+    @Test
+    void duplicatesCountOnce() throws Exception {
+        CompletableFuture<String> a = new CompletableFuture<>();
+        CompletableFuture<String> b = new CompletableFuture<>();
+        Task<Done<CompletableFuture<String>>> w = Async.wait(List.of(a, b, a), ReturnWhen.ALL_COMPLETED);
+        a.complete("a");
+        b.complete("b");
+        assertDone(List.of(a, b), List.of(), get(w));
+    }
+
+    @Test
+    void aTimeoutReturnsWhatIsDoneAndCancelsNothing() throws Exception {
+        Task<String> slow = Async.sleep(FOREVER, "slow");
+        CompletableFuture<String> quick = done("quick");
+        CompletableFuture<String> never = new CompletableFuture<>();
+        List<CompletionStage<String>> in = List.of(slow, quick, never);
+        Task<Done<CompletionStage<String>>> w = Async.wait(in, ReturnWhen.ALL_COMPLETED, Duration.ofMillis(20));
+        assertDone(List.of(quick), List.of(slow, never), get(w));
+        assertFalse(w.isCompletedExceptionally());
+        assertFalse(slow.isDone());
+        assertFalse(never.isDone());
+        slow.cancel();
+    }
+
+    @Test
+    void aZeroTimeoutReportsTheStateAtOnce() throws Exception {
+        CompletableFuture<String> quick = done("quick");
+        CompletableFuture<String> never = new CompletableFuture<>();
+        Done<CompletableFuture<String>> d = get(Async.wait(List.of(never, quick), ReturnWhen.ALL_COMPLETED, Duration.ZERO));
+        assertDone(List.of(quick), List.of(never), d);
+        assertFalse(never.isDone());
+    }
+
+    @Test
+    void cancellingTheWaitLeavesTheStagesRunning() throws Exception {
+        Task<String> slow = Async.sleep(Duration.ofMillis(20), "slow");
+        Task<Done<Task<String>>> w = Async.wait(List.of(slow), ReturnWhen.ALL_COMPLETED);
+        assertTrue(w.cancel());
+        assertEquals("slow", get(slow));
+    }
+
+    @Test
+    void waitOnALoopRunsThere() throws Exception {
+        Done<Task<Integer>> d = Loop.run(() -> {
+            Task<Integer> a = Async.sleep(Duration.ofMillis(1), 1);
+            Task<Integer> b = Async.sleep(FOREVER, 2);
+            return Async.wait(List.of(a, b), ReturnWhen.FIRST_COMPLETED);
+        });
+        assertEquals(1, d.done().size());
+        assertEquals(1, d.done().iterator().next().join());
+        assertTrue(d.pending().iterator().next().isCancelled(), "Loop.run cancels what was left pending");
+    }
+
+    @Test
+    void waitChecksItsArguments() {
+        CompletableFuture<String> a = new CompletableFuture<>();
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> Async.wait(List.<CompletableFuture<String>>of(), ReturnWhen.FIRST_COMPLETED));
+        assertTrue(empty.getMessage().contains("futures"), empty.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Async.wait(List.<CompletableFuture<String>>of(), ReturnWhen.ALL_COMPLETED, Duration.ZERO));
+        assertEquals("futures", assertThrows(NullPointerException.class,
+                () -> Async.wait(null, ReturnWhen.FIRST_COMPLETED)).getMessage());
+        assertEquals("when", assertThrows(NullPointerException.class, () -> Async.wait(List.of(a), null)).getMessage());
+        assertEquals("futures[1] is null", assertThrows(NullPointerException.class,
+                () -> Async.wait(Arrays.asList(a, null), ReturnWhen.ALL_COMPLETED)).getMessage());
+        assertEquals("timeout < 0: PT-0.001S", assertThrows(IllegalArgumentException.class,
+                () -> Async.wait(List.of(a), ReturnWhen.ALL_COMPLETED, Duration.ofMillis(-1))).getMessage());
+        assertEquals("timeout", assertThrows(NullPointerException.class,
+                () -> Async.wait(List.of(a), ReturnWhen.ALL_COMPLETED, null)).getMessage());
+    }
+
+    @Test
+    void doneChecksItsComponents() {
+        assertEquals("done", assertThrows(NullPointerException.class,
+                () -> new Done<CompletableFuture<String>>(null, java.util.Set.of())).getMessage());
+        assertEquals("pending", assertThrows(NullPointerException.class,
+                () -> new Done<CompletableFuture<String>>(java.util.Set.of(), null)).getMessage());
+    }
+
+    @Test
+    void repeatedWaitsOnOneLongLivedTaskLeaveItNoCallbacks() throws Exception {
+        Task<String> longLived = Async.sleep(FOREVER, "long");
+        List<WeakReference<Object>> waits = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            CompletableFuture<String> quick = new CompletableFuture<>();
+            Task<Done<CompletionStage<String>>> w = Async.wait(List.of(longLived, quick), ReturnWhen.FIRST_COMPLETED);
+            quick.complete("q" + i);
+            assertSame(quick, get(w).done().iterator().next());
+            waits.add(new WeakReference<>(w));
+        }
+        // a wait that kept listening to longLived would be reachable from it
+        assertCollected(waits, "finished waits");
+        assertFalse(longLived.isDone());
+        longLived.cancel();
+    }
+
+    @Test
+    void repeatedTimedOutWaitsOnOneLongLivedTaskLeaveItNoCallbacks() throws Exception {
+        Task<String> longLived = Async.sleep(FOREVER, "long");
+        List<WeakReference<Object>> waits = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Task<Done<Task<String>>> w = Async.wait(List.of(longLived), ReturnWhen.FIRST_COMPLETED, Duration.ofNanos(1000));
+            assertEquals(1, get(w).pending().size());
+            waits.add(new WeakReference<>(w));
+        }
+        assertCollected(waits, "timed-out waits");
+        longLived.cancel();
+    }
+}
