@@ -90,10 +90,13 @@ class AsCompletedTest {
 
     @Test
     void cancellingAReturnedTaskIsLocalToIt() throws Exception {
-        Task<String> a = Async.sleep(Duration.ofMillis(10), "a");
+        CompletableFuture<String> a = new CompletableFuture<>();
         List<Task<String>> out = Async.asCompleted(List.of(a));
         assertTrue(out.get(0).cancel());
+        assertFalse(a.isCancelled(), "cancelling an output must not reach the input");
+        a.complete("a");
         assertEquals("a", get(a));
+        assertTrue(out.get(0).isCancelled());
     }
 
     @Test
