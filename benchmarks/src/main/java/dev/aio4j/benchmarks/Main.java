@@ -205,8 +205,14 @@ public final class Main {
     private static void verify(Workload w, String peer, int n, long checksum) {
         long expected = w.expected(n);
         if (checksum != expected) {
+            String detail = "";
+            if (w == Workload.W5 && checksum < expected) {
+                long wrong = Math.round((expected - checksum) / (double) -Workload.W5_WRONG);
+                detail = " (about " + wrong + " of the " + 2L * n + " timeouts went the wrong way: a 1 s timeout fired"
+                        + " on a 10 ms sleep, i.e. the loop fell more than 1 s behind, or a 20 ms one did not)";
+            }
             throw new AssertionError("wrong result: " + w + " " + peer + " N=" + n + " returned checksum " + checksum
-                    + ", expected " + expected);
+                    + ", expected " + expected + detail);
         }
     }
 
@@ -288,18 +294,24 @@ public final class Main {
             int warm = Math.min(n, 10_000);
             verify(Workload.W1, peerName, warm, p.sleepingTasks(warm, 100, () -> { }));
             long baseline = Machine.liveHeapBytes();
-            long[] during = new long[2];
+            long[] during = new long[3];
             long t0 = System.nanoTime();
             long sum = p.sleepingTasks(n, SLEEP_PROBE_MILLIS, () -> {
-                during[0] = Machine.liveHeapBytes();
                 during[1] = System.nanoTime();
+                during[0] = Machine.liveHeapBytes();
+                during[2] = System.nanoTime();
             });
             verify(Workload.W1, peerName, n, sum);
             long perTask = (during[0] - baseline) / n;
             System.out.println(String.format(Locale.ROOT, "mem %s %d %d bytes_per_task (live heap %d MB while pending, baseline %d MB; peak RSS %d MB)",
                     peerName, n, perTask, during[0] >> 20, baseline >> 20, Machine.peakRssMb()));
-            if (TimeUnit.NANOSECONDS.toMillis(during[1] - t0) > SLEEP_PROBE_MILLIS) {
-                System.out.println("# warning: starting the tasks and measuring took longer than their sleep; some may have ended before the heap was measured");
+            // no task can end before its sleep has passed since t0; on a single-threaded loop, none ends while
+            // the probe blocks the loop's thread to measure
+            boolean blocksTimers = peerName.endsWith("-st");
+            long limit = TimeUnit.NANOSECONDS.toMillis((blocksTimers ? during[1] : during[2]) - t0);
+            if (limit > SLEEP_PROBE_MILLIS) {
+                System.out.println("# warning: the probe measured " + limit + " ms after it began starting the tasks, later than their "
+                        + SLEEP_PROBE_MILLIS + " ms sleep: some may have ended before the heap was measured");
             }
             passes++;
         } catch (Throwable t) {
