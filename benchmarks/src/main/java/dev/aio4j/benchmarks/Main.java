@@ -30,6 +30,7 @@ public final class Main {
             "       java -jar benchmarks/target/benchmarks.jar smoke          every workload once at a small N, all peers (CI)",
             "       java -jar benchmarks/target/benchmarks.jar mem [N]        bytes of live heap per pending sleeping task (N = 1,000,000)",
             "       java -jar benchmarks/target/benchmarks.jar jmh [args]     JMH micro-benchmarks (org.openjdk.jmh.Main; -h for its options)",
+            "       java -jar benchmarks/target/benchmarks.jar summary FILE   the summary tables again, from the saved output of runs",
             "",
             "Without a workload: every workload at every N of DESIGN.md. With W3 200000: that workload at that N.",
             "Each run verifies its result (a wrong one fails the run, exit code 1) after one warm-up run at N/10.",
@@ -108,6 +109,11 @@ public final class Main {
             System.out.println("smoke: " + passes + " passed, " + failures + " failed, " + skips + " skipped");
             return failures == 0 ? 0 : 1;
         }
+        if (positional.size() == 2 && positional.get(0).equals("summary")) {
+            for (String line : java.nio.file.Files.readAllLines(Path.of(positional.get(1)), StandardCharsets.UTF_8)) parseLine(line);
+            printSummary();
+            return 0;
+        }
         if (!positional.isEmpty() && positional.get(0).equals("mem")) {
             int n = positional.size() > 1 ? parseN(positional.get(1)) : 1_000_000;
             System.out.println("# memory probe: " + n + " tasks sleeping " + SLEEP_PROBE_MILLIS / 1000
@@ -181,7 +187,15 @@ public final class Main {
         try {
             if (warmUp) {
                 int warm = Math.max(1, n / 10);
-                verify(w, peerName, warm, p.run(w, warm));
+                long checksum = p.run(w, warm);
+                try {
+                    verify(w, peerName, warm, checksum);
+                } catch (AssertionError e) {
+                    // W5's outcome depends on the loop keeping up with a 1 s timeout; a cold JVM on a loaded machine
+                    // may not: say so, and let the measured run decide
+                    if (w != Workload.W5) throw e;
+                    System.out.println("# warning: warm-up " + e.getMessage() + "; measuring anyway");
+                }
                 System.gc();
             }
             for (int r = 0; r < repeat; r++) {
@@ -266,13 +280,7 @@ public final class Main {
             String line;
             while ((line = r.readLine()) != null) {
                 System.out.println(line);
-                Matcher m = RESULT.matcher(line);
-                if (m.matches() && w != null) {
-                    record(results, Workload.parse(m.group(1)), Integer.parseInt(m.group(3)), m.group(2), Long.parseLong(m.group(4)));
-                    sawResult = true;
-                }
-                Matcher c = CPU.matcher(line);
-                if (c.matches()) record(cpu, Workload.parse(c.group(1)), Integer.parseInt(c.group(3)), c.group(2), Long.parseLong(c.group(4)));
+                if (parseLine(line) && w != null) sawResult = true;
                 if (line.contains(" skipped: ")) skipped = true;
                 if (line.startsWith("mem ") && !line.contains("FAILED")) sawResult = true;
             }
@@ -287,6 +295,18 @@ public final class Main {
             passes++;
         }
         System.out.flush();
+    }
+
+    /** Records a result line or a CPU line of a run; true for a result line. */
+    private boolean parseLine(String line) {
+        Matcher m = RESULT.matcher(line);
+        if (m.matches()) {
+            record(results, Workload.parse(m.group(1)), Integer.parseInt(m.group(3)), m.group(2), Long.parseLong(m.group(4)));
+            return true;
+        }
+        Matcher c = CPU.matcher(line);
+        if (c.matches()) record(cpu, Workload.parse(c.group(1)), Integer.parseInt(c.group(3)), c.group(2), Long.parseLong(c.group(4)));
+        return false;
     }
 
     // ------------------------------------------------------------------ memory probe
@@ -367,8 +387,12 @@ public final class Main {
             row.append(' ').append(ratio(ms.get("aio4j-mt"), ms.get("kotlin-mt"))).append(" |");
             Long st = ms.get("aio4j-st");
             Long mt = ms.get("aio4j-mt");
-            Long best = st == null ? mt : mt == null ? st : Math.min(st, mt);
-            String which = best == null ? "" : best.equals(st) ? " (st)" : " (mt)";
+            Long best = st;
+            String which = " (st)";
+            if (mt != null && (st == null || mt < st)) {
+                best = mt;
+                which = " (mt)";
+            }
             String r = ratio(best, ms.get("vthreads"));
             row.append(' ').append(r).append(r.equals("-") ? "" : which).append(" |");
             System.out.println(row);
