@@ -46,6 +46,7 @@ public final class Main {
     static final List<String> PEERS = List.of("aio4j-st", "aio4j-mt", "kotlin-st", "kotlin-mt", "vthreads");
     private static final Pattern RESULT = Pattern.compile("^(W\\d) (\\S+) (\\d+) (\\d+) (-?\\d+)$");
     private static final Pattern CPU = Pattern.compile("^# cpu (W\\d) (\\S+) (\\d+) (\\d+) ms$");
+    private static final Pattern WRONG = Pattern.compile("^# wrong (W\\d) (\\S+) (\\d+) (\\d+) ms$");
     private static final long SLEEP_PROBE_MILLIS = 5_000;
 
     private boolean fork = true;
@@ -57,6 +58,8 @@ public final class Main {
     private int skips;
     /** (workload, N) -> peer -> wall ms, in run order. */
     private final Map<String, Map<String, Long>> results = new LinkedHashMap<>();
+    /** (workload, N) -> peer -> wall ms of a run whose result was wrong (shown, never in a ratio). */
+    private final Map<String, Map<String, Long>> wrong = new LinkedHashMap<>();
     /** (workload, N) -> peer -> CPU ms (user + sys of the JVM during the run). */
     private final Map<String, Map<String, Long>> cpu = new LinkedHashMap<>();
 
@@ -206,7 +209,13 @@ public final class Main {
                 long checksum = p.run(w, n);
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 long cpuMs = TimeUnit.NANOSECONDS.toMillis(Machine.cpuNanos() - c0);
-                verify(w, peerName, n, checksum);
+                try {
+                    verify(w, peerName, n, checksum);
+                } catch (AssertionError e) {
+                    System.out.println("# wrong " + what + " " + ms + " ms");
+                    record(wrong, w, n, peerName, ms);
+                    throw e;
+                }
                 long rss = Machine.peakRssMb();
                 System.out.println(what + " " + ms + " " + rss);
                 System.out.println("# cpu " + what + " " + cpuMs + " ms");
@@ -306,6 +315,8 @@ public final class Main {
         }
         Matcher c = CPU.matcher(line);
         if (c.matches()) record(cpu, Workload.parse(c.group(1)), Integer.parseInt(c.group(3)), c.group(2), Long.parseLong(c.group(4)));
+        Matcher x = WRONG.matcher(line);
+        if (x.matches()) record(wrong, Workload.parse(x.group(1)), Integer.parseInt(x.group(3)), x.group(2), Long.parseLong(x.group(4)));
         return false;
     }
 
@@ -359,29 +370,34 @@ public final class Main {
         if (results.isEmpty()) return;
         System.out.println();
         System.out.println("# summary: wall time in ms" + (repeat > 1 ? " (fastest of " + repeat + ")" : "")
-                + "; ratios aio4j / peer (< 1: aio4j faster); W4 also in M items/s; load average now " + Machine.loadAverage());
-        printTable(results, true);
+                + "; ratios aio4j / peer (< 1: aio4j faster); W4 also in M items/s; \"wrong\": the run's result was wrong"
+                + " (its time is shown, never used in a ratio); load average now " + Machine.loadAverage());
+        printTable(results, wrong, true);
         if (!cpu.isEmpty()) {
             System.out.println();
             System.out.println("# CPU time (user + sys of the JVM during the run) in ms, same ratios: what the work cost, less the noise of other load");
-            printTable(cpu, false);
+            printTable(cpu, Map.of(), false);
         }
     }
 
-    private static void printTable(Map<String, Map<String, Long>> table, boolean throughput) {
+    private static void printTable(Map<String, Map<String, Long>> table, Map<String, Map<String, Long>> wrongRuns, boolean throughput) {
         System.out.println("| workload | N | aio4j-st | aio4j-mt | kotlin-st | kotlin-mt | vthreads | st: aio4j/kotlin | mt: aio4j/kotlin | best aio4j / vthreads |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (Map.Entry<String, Map<String, Long>> e : table.entrySet()) {
+        Map<String, Map<String, Long>> rows = new LinkedHashMap<>(table);
+        for (String k : wrongRuns.keySet()) rows.putIfAbsent(k, Map.of());
+        for (Map.Entry<String, Map<String, Long>> e : rows.entrySet()) {
             String[] key = e.getKey().split(" ");
             Workload w = Workload.parse(key[0]);
             int n = Integer.parseInt(key[1]);
             Map<String, Long> ms = e.getValue();
+            Map<String, Long> bad = wrongRuns.getOrDefault(e.getKey(), Map.of());
             StringBuilder row = new StringBuilder("| ").append(w).append(' ').append(w.title()).append(" | ")
                     .append(String.format(Locale.ROOT, "%,d", n)).append(" |");
             for (String p : PEERS) {
                 Long v = ms.get(p);
                 String rate = throughput && w.isQueue() && v != null ? String.format(Locale.ROOT, " (%.1f M/s)", n / 1000.0 / Math.max(1, v)) : "";
-                row.append(' ').append(v == null ? "-" : v + rate).append(" |");
+                String cell = v != null ? v + rate : bad.containsKey(p) ? bad.get(p) + " wrong" : "-";
+                row.append(' ').append(cell).append(" |");
             }
             row.append(' ').append(ratio(ms.get("aio4j-st"), ms.get("kotlin-st"))).append(" |");
             row.append(' ').append(ratio(ms.get("aio4j-mt"), ms.get("kotlin-mt"))).append(" |");
