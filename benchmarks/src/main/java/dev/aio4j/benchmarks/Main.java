@@ -28,7 +28,8 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "usage: java -jar benchmarks/target/benchmarks.jar [options] [W1..W6[,W..] [N]]",
             "       java -jar benchmarks/target/benchmarks.jar smoke          every workload once at a small N, all peers (CI)",
-            "       java -jar benchmarks/target/benchmarks.jar mem [N]        bytes of live heap per pending sleeping task (N = 1,000,000)",
+            "       java -jar benchmarks/target/benchmarks.jar mem [N [S]]    bytes of live heap per pending sleeping task (N = 1,000,000 tasks",
+            "                                                                 sleeping S = 5 s; a loaded machine may need a longer S)",
             "       java -jar benchmarks/target/benchmarks.jar jmh [args]     JMH micro-benchmarks (org.openjdk.jmh.Main; -h for its options)",
             "       java -jar benchmarks/target/benchmarks.jar summary FILE   the summary tables again, from the saved output of runs",
             "",
@@ -47,7 +48,7 @@ public final class Main {
     private static final Pattern RESULT = Pattern.compile("^(W\\d) (\\S+) (\\d+) (\\d+) (-?\\d+)$");
     private static final Pattern CPU = Pattern.compile("^# cpu (W\\d) (\\S+) (\\d+) (\\d+) ms$");
     private static final Pattern WRONG = Pattern.compile("^# wrong (W\\d) (\\S+) (\\d+) (\\d+) ms$");
-    private static final long SLEEP_PROBE_MILLIS = 5_000;
+    private long sleepProbeMillis = 5_000;
 
     private boolean fork = true;
     private List<String> peers = PEERS;
@@ -81,8 +82,9 @@ public final class Main {
             runInProcess(Workload.parse(args[1]), args[2], Integer.parseInt(args[3]), true);
             return failures == 0 ? 0 : 1;
         }
-        if (args.length == 3 && args[0].equals("--child-mem")) {
+        if (args.length == 4 && args[0].equals("--child-mem")) {
             fork = false;
+            sleepProbeMillis = Long.parseLong(args[3]);
             memInProcess(args[1], Integer.parseInt(args[2]));
             return failures == 0 ? 0 : 1;
         }
@@ -119,10 +121,11 @@ public final class Main {
         }
         if (!positional.isEmpty() && positional.get(0).equals("mem")) {
             int n = positional.size() > 1 ? parseN(positional.get(1)) : 1_000_000;
-            System.out.println("# memory probe: " + n + " tasks sleeping " + SLEEP_PROBE_MILLIS / 1000
+            if (positional.size() > 2) sleepProbeMillis = TimeUnit.SECONDS.toMillis(parseN(positional.get(2)));
+            System.out.println("# memory probe: " + n + " tasks sleeping " + sleepProbeMillis / 1000
                     + " s, gathered; live heap after GC while all are pending, minus the baseline, per task");
             for (String p : peers) {
-                if (fork) forkChild(List.of("--child-mem", p, Integer.toString(n)), null);
+                if (fork) forkChild(List.of("--child-mem", p, Integer.toString(n), Long.toString(sleepProbeMillis)), null);
                 else memInProcess(p, n);
             }
             return failures == 0 ? 0 : 1;
@@ -337,7 +340,7 @@ public final class Main {
             long baseline = Machine.liveHeapBytes();
             long[] during = new long[3];
             long t0 = System.nanoTime();
-            long sum = p.sleepingTasks(n, SLEEP_PROBE_MILLIS, () -> {
+            long sum = p.sleepingTasks(n, sleepProbeMillis, () -> {
                 during[1] = System.nanoTime();
                 during[0] = Machine.liveHeapBytes();
                 during[2] = System.nanoTime();
@@ -350,9 +353,9 @@ public final class Main {
             // the probe blocks the loop's thread to measure
             boolean blocksTimers = peerName.endsWith("-st");
             long limit = TimeUnit.NANOSECONDS.toMillis((blocksTimers ? during[1] : during[2]) - t0);
-            if (limit > SLEEP_PROBE_MILLIS) {
+            if (limit > sleepProbeMillis) {
                 System.out.println("# warning: the probe measured " + limit + " ms after it began starting the tasks, later than their "
-                        + SLEEP_PROBE_MILLIS + " ms sleep: some may have ended before the heap was measured");
+                        + sleepProbeMillis + " ms sleep: some may have ended before the heap was measured");
             }
             passes++;
         } catch (Throwable t) {
