@@ -31,7 +31,7 @@ public final class Main {
             "       java -jar benchmarks/target/benchmarks.jar mem [N [S]]    bytes of live heap per pending sleeping task (N = 1,000,000 tasks",
             "                                                                 sleeping S = 5 s; a loaded machine may need a longer S)",
             "       java -jar benchmarks/target/benchmarks.jar jmh [args]     JMH micro-benchmarks (org.openjdk.jmh.Main; -h for its options)",
-            "       java -jar benchmarks/target/benchmarks.jar summary FILE   the summary tables again, from the saved output of runs",
+            "       java -jar benchmarks/target/benchmarks.jar summary FILE.. the summary tables again, from the saved output of runs",
             "",
             "Without a workload: every workload at every N of DESIGN.md. With W3 200000: that workload at that N.",
             "Each run verifies its result (a wrong one fails the run, exit code 1) after one warm-up run at N/10.",
@@ -114,8 +114,10 @@ public final class Main {
             System.out.println("smoke: " + passes + " passed, " + failures + " failed, " + skips + " skipped");
             return failures == 0 ? 0 : 1;
         }
-        if (positional.size() == 2 && positional.get(0).equals("summary")) {
-            for (String line : java.nio.file.Files.readAllLines(Path.of(positional.get(1)), StandardCharsets.UTF_8)) parseLine(line);
+        if (positional.size() >= 2 && positional.get(0).equals("summary")) {
+            for (String file : positional.subList(1, positional.size())) {
+                for (String line : java.nio.file.Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)) parseLine(line);
+            }
             printSummary();
             return 0;
         }
