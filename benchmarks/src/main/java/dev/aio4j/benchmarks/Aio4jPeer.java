@@ -20,7 +20,6 @@ final class Aio4jPeer implements Peer {
     private static final Duration MS_10 = Duration.ofMillis(10);
     private static final Duration MS_20 = Duration.ofMillis(20);
     private static final Duration MS_50 = Duration.ofMillis(50);
-    private static final Duration S_1 = Duration.ofSeconds(1);
     private static final Duration S_10 = Duration.ofSeconds(10);
 
     /** The hook for W3, W4, W6: null until the sync primitives are merged (see {@link SyncWorkloadRunner}). */
@@ -69,12 +68,15 @@ final class Aio4jPeer implements Peer {
             }));
             case W3: return onLoop(() -> SYNC.semaphore(n));
             case W4: return onLoop(() -> SYNC.queue(n));
-            case W5: return timeouts(onLoop(() -> {
-                List<Task<Integer>> tasks = new ArrayList<>(2 * n);
-                for (int i = 0; i < n; i++) tasks.add(Async.waitFor(Async.sleep(MS_10, i), S_1));
-                for (int i = 0; i < n; i++) tasks.add(Async.waitFor(Async.sleep(S_10, i), MS_20));
-                return Async.gatherSettled(tasks);
-            }), n);
+            case W5: {
+                Duration patience = Duration.ofMillis(Workload.w5PatienceMillis()); // 1 s
+                return timeouts(onLoop(() -> {
+                    List<Task<Integer>> tasks = new ArrayList<>(2 * n);
+                    for (int i = 0; i < n; i++) tasks.add(Async.waitFor(Async.sleep(MS_10, i), patience));
+                    for (int i = 0; i < n; i++) tasks.add(Async.waitFor(Async.sleep(S_10, i), MS_20));
+                    return Async.gatherSettled(tasks);
+                }), n);
+            }
             case W6: return onLoop(() -> SYNC.lock(n));
             default: throw new AssertionError(w);
         }

@@ -101,7 +101,7 @@ final class VirtualThreadsPeer implements Peer {
                             Thread.sleep(10);
                             return i;
                         });
-                        return withTimeout(work, 1000) ? (long) work.get() : Workload.W5_WRONG;
+                        return withTimeout(work, Workload.w5PatienceMillis()) ? (long) work.get() : Workload.W5_WRONG;
                     });
                     List<Future<Long>> fire = submitAll(ex, n, i -> () -> {
                         Future<Integer> work = ex.submit(() -> {

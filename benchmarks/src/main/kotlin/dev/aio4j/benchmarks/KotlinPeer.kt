@@ -74,7 +74,8 @@ internal class KotlinPeer(private val multiThreaded: Boolean) : Peer {
             }.awaitAll().sum()
         }
         Workload.W5 -> inScope {
-            val never = List(n) { i -> async { withTimeoutOrNull(1000) { delay(10); i } } }
+            val patience = Workload.w5PatienceMillis()
+            val never = List(n) { i -> async { withTimeoutOrNull(patience) { delay(10); i } } }
             val fire = List(n) { i -> async { withTimeoutOrNull(20) { delay(10_000); i } } }
             never.awaitAll().sumOf { it?.toLong() ?: Workload.W5_WRONG } +
                 fire.awaitAll().sumOf { if (it == null) 1L else Workload.W5_WRONG }
