@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -55,6 +56,8 @@ import java.util.function.Supplier;
  */
 public final class Task<T> extends CompletableFuture<T> {
     private static final AtomicLong IDS = new AtomicLong();
+    @SuppressWarnings("rawtypes")
+    private static final AtomicLongFieldUpdater<Task> ID = AtomicLongFieldUpdater.newUpdater(Task.class, "id");
     private static final Cleaner CLEANER = Cleaner.create(runnable -> {
         Thread t = new Thread(runnable, "aio4j-unretrieved-failures");
         t.setDaemon(true);
@@ -88,7 +91,7 @@ public final class Task<T> extends CompletableFuture<T> {
 
     final TaskCore core;
     private final String name;
-    private final long id;
+    private volatile long id; // numbered on first use of an unnamed task's name()
     private volatile boolean observed;
     private volatile FailureNote failureNote;
     private List<DoneCallback> doneCallbacks; // guarded by this
@@ -97,7 +100,7 @@ public final class Task<T> extends CompletableFuture<T> {
     Task(TaskCore core, String name) {
         this.core = core;
         this.name = name;
-        this.id = name == null ? IDS.incrementAndGet() : 0L;
+
         core.host = (CompletableFuture<Object>) (CompletableFuture<?>) this;
     }
 
@@ -111,12 +114,19 @@ public final class Task<T> extends CompletableFuture<T> {
     // ------------------------------------------------------------------ identity
 
     /**
-     * The task's name: the one given at creation, or {@code "Task-<n>"}.
+     * The task's name: the one given at creation, or {@code "Task-<n>"} (unnamed tasks are numbered
+     * the first time their name is asked for).
      *
      * @return the name, never null
      */
     public String name() {
-        return name != null ? name : "Task-" + id;
+        if (name != null) return name;
+        long i = id;
+        if (i == 0L) {
+            long fresh = IDS.incrementAndGet();
+            i = ID.compareAndSet(this, 0L, fresh) ? fresh : id;
+        }
+        return "Task-" + i;
     }
 
     /**

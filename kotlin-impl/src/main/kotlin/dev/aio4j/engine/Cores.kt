@@ -245,7 +245,7 @@ public class WaitForCore private constructor(
     @Volatile private var stage: CompletionStage<*>?,
     private val body: Callable<out CompletionStage<*>?>?,
     private val timeoutNanos: Long,
-    private val timeoutText: String,
+    private val timeout: Duration,
 ) : BodyCore(loop, null) {
     @Volatile
     private var fired = false
@@ -273,7 +273,7 @@ public class WaitForCore private constructor(
     override fun onChildDone(tag: Int, value: Any?, error: Throwable?) {
         loop.unschedule(this)
         if (timingOut && error is CancellationException) { // the cancellation we caused
-            failWith(TimeoutException("timed out after $timeoutText"))
+            failWith(timedOut())
             setAwaiting(null)
             finish()
             return
@@ -291,12 +291,12 @@ public class WaitForCore private constructor(
             return
         }
         timingOut = true
-        if (cancelStage(s, "timed out after $timeoutText")) {
-            failWith(TimeoutException("timed out after $timeoutText"))
+        if (cancelStage(s, "timed out after $timeout")) {
+            failWith(timedOut())
         } else if (isStageDone(s)) { // completed while we cancelled: its outcome wins
             takeOutcome(s)
         } else { // a stage that cannot be cancelled: give up waiting for it
-            failWith(TimeoutException("timed out after $timeoutText"))
+            failWith(timedOut())
             stopListening(s)
             setAwaiting(null)
             finish()
@@ -313,16 +313,19 @@ public class WaitForCore private constructor(
         super.onCancelled()
     }
 
+    /** Built only when a timeout happens (most waitFors never time out). */
+    private fun timedOut(): TimeoutException = TimeoutException("timed out after $timeout")
+
     public companion object {
         /** `waitFor(stage, timeout)`. */
         @JvmStatic
         public fun forStage(loop: LoopCore, stage: CompletionStage<*>, timeout: Duration): WaitForCore =
-            WaitForCore(loop, stage, null, Delays.toNanos(timeout), timeout.toString())
+            WaitForCore(loop, stage, null, Delays.toNanos(timeout), timeout)
 
         /** `timeout(d, body)`: the body runs as this task's code. */
         @JvmStatic
         public fun forBody(loop: LoopCore, body: Callable<out CompletionStage<*>?>, timeout: Duration): WaitForCore =
-            WaitForCore(loop, null, body, Delays.toNanos(timeout), timeout.toString())
+            WaitForCore(loop, null, body, Delays.toNanos(timeout), timeout)
     }
 }
 

@@ -28,7 +28,7 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
     private var thread: Thread? = null
     private val local = ArrayDeque<Runnable>()
     private val remote = ConcurrentLinkedQueue<Runnable>()
-    private val timers = TimerHeap()
+    private val timers = TimerQueue()
 
     @Volatile
     private var parked = false
@@ -123,11 +123,12 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
     // ---------------------------------------------------------------- timers
 
     override fun schedule(node: TimerNode, delayNanos: Long) {
-        node.deadline = System.nanoTime() + Delays.clamp(delayNanos)
+        val d = Delays.clamp(delayNanos)
+        node.deadline = System.nanoTime() + d
         if (Thread.currentThread() === thread) {
-            timers.add(node)
+            timers.add(node, d)
         } else {
-            postRemote { timers.add(node) }
+            postRemote { timers.add(node, d) }
         }
     }
 

@@ -16,8 +16,14 @@ public class SharedLoopCore private constructor() : LoopCore("shared") {
     override val dispatcher: CoroutineDispatcher = Dispatchers.Default
 
     private val timer = SharedTimer()
-    private val depth: ThreadLocal<IntArray?> = ThreadLocal.withInitial { if (isWorker(Thread.currentThread())) IntArray(1) else null }
-    private val current = ThreadLocal<TaskCore?>()
+    /** Per worker thread: inline-delivery depth and the task whose body runs; null off the workers. */
+    private class WorkerState {
+        @JvmField var depth = 0
+        @JvmField var current: TaskCore? = null
+    }
+
+    private val state: ThreadLocal<WorkerState?> = ThreadLocal.withInitial { if (isWorker(Thread.currentThread())) WorkerState() else null }
+    private val offWorkerCurrent = ThreadLocal<TaskCore?>()
 
     override fun isLoopThread(): Boolean = isWorker(Thread.currentThread())
 
@@ -35,23 +41,27 @@ public class SharedLoopCore private constructor() : LoopCore("shared") {
     }
 
     override fun deliver(target: TaskCore, tag: Int, value: Any?, error: Throwable?) {
-        val d = depth.get()
-        if (d != null && d[0] < MAX_INLINE_DEPTH) {
-            d[0]++
+        val w = state.get()
+        if (w != null && w.depth < MAX_INLINE_DEPTH) {
+            w.depth++
             try {
                 target.onChildDoneGuarded(tag, value, error)
             } finally {
-                d[0]--
+                w.depth--
             }
         } else {
             post(Delivery(target, tag, value, error))
         }
     }
 
-    override fun currentTask(): TaskCore? = current.get()
+    override fun currentTask(): TaskCore? {
+        val w = state.get()
+        return if (w != null) w.current else offWorkerCurrent.get()
+    }
 
     override fun setCurrentTask(core: TaskCore?) {
-        if (core == null) current.remove() else current.set(core)
+        val w = state.get()
+        if (w != null) w.current = core else offWorkerCurrent.set(core)
     }
 
     override fun schedule(node: TimerNode, delayNanos: Long) {
@@ -70,15 +80,15 @@ public class SharedLoopCore private constructor() : LoopCore("shared") {
 
     /** One daemon thread that keeps the shared loop's timers and hands each expiry to a worker. */
     private inner class SharedTimer {
-        private val heap = TimerHeap()
+        private val heap = TimerQueue()
         private val lock = Object()
         private var thread: Thread? = null
 
         fun schedule(node: TimerNode, delayNanos: Long) {
-            val deadline = System.nanoTime() + Delays.clamp(delayNanos)
+            val d = Delays.clamp(delayNanos)
             synchronized(lock) {
-                node.deadline = deadline
-                heap.add(node)
+                node.deadline = System.nanoTime() + d // under the lock: a lane's deadlines arrive in order
+                heap.add(node, d)
                 if (thread == null) {
                     thread = Thread(::runTimers, "aio4j-shared-timer").apply {
                         isDaemon = true
@@ -94,7 +104,7 @@ public class SharedLoopCore private constructor() : LoopCore("shared") {
         }
 
         private fun runTimers() {
-            val due = ArrayList<TimerNode>()
+            var due = ArrayList<TimerNode>(BATCH)
             while (true) {
                 synchronized(lock) {
                     while (true) {
@@ -116,16 +126,30 @@ public class SharedLoopCore private constructor() : LoopCore("shared") {
                         if (head.deadline - now > 0) break
                         heap.poll()
                         due.add(head)
-                        if (due.size >= 4096) break
+                        if (due.size >= BATCH) break
                     }
                 }
-                for (n in due) post(n)
-                due.clear()
+                // one worker fires a batch in deadline order (a sleep before the timeout that races it)
+                post(TimerBatch(due))
+                due = ArrayList(BATCH)
+            }
+        }
+    }
+
+    private class TimerBatch(private val due: List<TimerNode>) : Runnable {
+        override fun run() {
+            for (n in due) {
+                try {
+                    n.run()
+                } catch (t: Throwable) {
+                    INSTANCE.reportError("exception in a timer callback", t)
+                }
             }
         }
     }
 
     public companion object {
+        private const val BATCH = 256
         private val workerClass: Class<*> = runBlocking(Dispatchers.Default) { Thread.currentThread().javaClass }
 
         @JvmField

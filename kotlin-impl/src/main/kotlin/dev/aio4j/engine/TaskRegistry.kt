@@ -1,7 +1,5 @@
 package dev.aio4j.engine
 
-import java.util.concurrent.atomic.AtomicInteger
-
 /**
  * The live tasks of one loop: intrusive doubly-linked lists through [TaskCore], so registering a
  * task allocates nothing. A task leaves when it has finished, so a finished task is not retained.
@@ -13,7 +11,7 @@ internal class TaskRegistry(private val concurrent: Boolean) {
     private val stripes: Int = if (concurrent) Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 4).coerceAtLeast(4) else 1
     private val heads = arrayOfNulls<TaskCore>(stripes)
     private val locks = Array(stripes) { Any() }
-    private val count = AtomicInteger()
+    private val counts = IntArray(stripes) // per stripe, under its lock: no shared counter on the hot path
     private var plainCount = 0
 
     fun add(core: TaskCore) {
@@ -24,8 +22,10 @@ internal class TaskRegistry(private val concurrent: Boolean) {
         }
         val s = (Thread.currentThread().id.toInt() * 0x9E3779B9.toInt()).ushr(16) and (stripes - 1)
         core.regStripe = s
-        synchronized(locks[s]) { link(s, core) }
-        count.incrementAndGet()
+        synchronized(locks[s]) {
+            link(s, core)
+            counts[s]++
+        }
     }
 
     fun remove(core: TaskCore) {
@@ -34,11 +34,15 @@ internal class TaskRegistry(private val concurrent: Boolean) {
             return
         }
         val s = core.regStripe
-        val removed = synchronized(locks[s]) { unlink(s, core) }
-        if (removed) count.decrementAndGet()
+        synchronized(locks[s]) { if (unlink(s, core)) counts[s]-- }
     }
 
-    fun size(): Int = if (concurrent) count.get() else plainCount
+    fun size(): Int {
+        if (!concurrent) return plainCount
+        var n = 0
+        for (s in 0 until stripes) n += synchronized(locks[s]) { counts[s] }
+        return n
+    }
 
     fun isEmpty(): Boolean = size() == 0
 
