@@ -86,10 +86,7 @@ public class BarrierCore(@JvmField public val parties: Int) {
 internal class BarrierWaiter(private val owner: BarrierCore, loop: LoopCore?) : Waiter<Int>(loop) {
     override val what: String get() = "AsyncBarrier.await()"
 
-    override fun withdraw(error: Throwable?): Boolean {
-        if (!owner.unlinkIfWaiting(this)) return false
-        return if (error == null) cancelInternal() else failInternal(error)
-    }
+    override fun withdraw(error: Throwable?): Boolean = withdrawIfQueued(owner.unlinkIfWaiting(this), error)
 
     override fun refused() {} // cannot happen: after the trip only the barrier completes it
 

@@ -117,7 +117,9 @@ internal class CondWaiter(
         val lock = cond.lock
         var grant = false
         synchronized(lock) {
-            if (state == DONE || pending != null) return false
+            val p = pending
+            if (p != null) return error == null && p === CANCELLED // a standing cancel request answers true, as the JDK's
+            if (state == DONE) return error == null && isCancelled
             pending = error ?: CANCELLED
             when (state) {
                 SIGNAL_WAIT -> {

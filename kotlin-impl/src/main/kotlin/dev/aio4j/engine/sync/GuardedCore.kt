@@ -2,6 +2,7 @@ package dev.aio4j.engine.sync
 
 import dev.aio4j.engine.BodyCore
 import dev.aio4j.engine.LoopCore
+import dev.aio4j.engine.Outcomes
 import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
@@ -36,12 +37,29 @@ public class GuardedCore(
             finish()
             return
         }
-        val stage = runBody(body)
-        if (stage == null) { // the body threw (the task has failed)
-            guard.release()
+        val stage: CompletionStage<*>?
+        val prev = loop.currentTask()
+        loop.setCurrentTask(this)
+        try {
+            stage = body.call()
+        } catch (t: Throwable) {
+            failAfterRelease(t)
+            return
+        } finally {
+            loop.setCurrentTask(prev)
+        }
+        if (stage == null) {
+            failAfterRelease(NullPointerException("the task's call() returned null instead of a CompletionStage"))
             return
         }
         awaitStage(stage)
+    }
+
+    /** The body failed to start: release first, so that whoever sees the task fail finds the guard free. */
+    private fun failAfterRelease(t: Throwable) {
+        guard.release()
+        failWith(Outcomes.unwrap(t))
+        finish()
     }
 
     override fun onChildDone(tag: Int, value: Any?, error: Throwable?) {

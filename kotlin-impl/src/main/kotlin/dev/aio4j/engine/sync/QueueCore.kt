@@ -331,10 +331,7 @@ internal class GetWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter
 internal class PutWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter<Void?>(loop) {
     override val what: String get() = "AsyncQueue.put()"
 
-    override fun withdraw(error: Throwable?): Boolean {
-        if (!owner.unlinkPutter(this)) return false
-        return if (error == null) cancelInternal() else failInternal(error)
-    }
+    override fun withdraw(error: Throwable?): Boolean = withdrawIfQueued(owner.unlinkPutter(this), error)
 
     override fun refused() {} // cannot happen: once unlinked only the queue completes it
 

@@ -112,12 +112,23 @@ public abstract class Waiter<T> internal constructor(
      */
     override fun completeExceptionally(ex: Throwable): Boolean = withdraw(ex)
 
-    /** The give-back rule: the future's completion decides; then leave the list if still in it. */
+    /**
+     * The give-back rule: leave the list if still in it (then nobody can hand this waiter
+     * anything), and complete the future; if it was handed something already, the future's
+     * completion decides: cancelled first, the delivery gives it back.
+     */
     internal open fun withdraw(error: Throwable?): Boolean {
-        val done = if (error == null) super.cancel(false) else super.completeExceptionally(error)
-        if (!done) return false
-        unlink()
-        return true
+        unlink() // before completing: whoever sees the future done finds the waiter gone
+        return if (error == null) super.cancel(false) else super.completeExceptionally(error)
+    }
+
+    /**
+     * The commit rule: withdrawn only if [unlinked] says the waiter was still queued (then nobody
+     * else can complete it). As the JDK's, cancel() of a cancelled future answers true.
+     */
+    internal fun withdrawIfQueued(unlinked: Boolean, error: Throwable?): Boolean {
+        if (!unlinked) return if (error == null) isCancelled else false
+        return if (error == null) super.cancel(false) else super.completeExceptionally(error)
     }
 
     /** Leaves the primitive's list if still in it (under the primitive's monitor). */
