@@ -432,6 +432,51 @@ class AsyncLockTest {
     }
 
     @Test
+    void aLockHandedToAWaiterCancelledBeforeItsLoopRunsPassesToTheNextWaiter() throws Exception {
+        AsyncLock lock = new AsyncLock();
+        lock.acquire();
+        try (Loop loop = Loop.create("busy")) {
+            CompletableFuture<Void> first = SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(lock.acquire()));
+            CompletableFuture<Void> second = lock.acquire(); // outside any loop
+            CompletableFuture<Void> holding = new CompletableFuture<>();
+            CompletableFuture<Void> hold = new CompletableFuture<>();
+            loop.execute(() -> {
+                holding.complete(null);
+                hold.join(); // first's delivery queues behind this step
+            });
+            await(holding);
+            lock.release(); // the lock now belongs to first, on its way
+            assertPending(second);
+            assertTrue(first.cancel(true)); // cancelled while the lock travels
+            hold.complete(null);
+            await(second); // the delivery found first cancelled and passed the lock on
+            assertTrue(first.isCancelled());
+            lock.release();
+            assertFalse(lock.isLocked());
+        }
+    }
+
+    @Test
+    void cancellationRacingAReleaseToAWaiterOnALoopNeverLosesTheLock() throws Exception {
+        AsyncLock lock = new AsyncLock();
+        try (Loop loop = Loop.create("lock-racer"); SyncTesting.Racer racer = new SyncTesting.Racer()) {
+            for (int i = 0; i < SyncTesting.RACE_ROUNDS / 2; i++) {
+                lock.acquire();
+                CompletableFuture<Void> w = SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(lock.acquire()));
+                racer.race(lock::release, () -> w.cancel(true));
+                SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(null)); // the hand-over has landed
+                if (w.isCancelled()) {
+                    assertFalse(lock.isLocked(), "round " + i + ": the lock went to a cancelled waiter");
+                } else {
+                    assertTrue(w.isDone() && lock.isLocked());
+                    lock.release();
+                }
+                assertEquals(0, lock.core.waiterCount());
+            }
+        }
+    }
+
+    @Test
     void toStringShowsTheState() {
         AsyncLock lock = new AsyncLock();
         assertEquals("AsyncLock[unlocked, waiters=0]", lock.toString());
