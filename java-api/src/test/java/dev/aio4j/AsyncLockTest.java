@@ -457,6 +457,31 @@ class AsyncLockTest {
     }
 
     @Test
+    void aStrayReleaseWhileTheLockTravelsToAWaiterThatIsThenCancelledDoesNotReleaseTwice() throws Exception {
+        AsyncLock lock = new AsyncLock();
+        lock.acquire();
+        try (Loop loop = Loop.create("travel")) {
+            CompletableFuture<Void> w = SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(lock.acquire()));
+            CompletableFuture<Void> holding = new CompletableFuture<>();
+            CompletableFuture<Void> hold = new CompletableFuture<>();
+            loop.execute(() -> {
+                holding.complete(null);
+                hold.join();
+            });
+            await(holding);
+            lock.release(); // handed to w, on its way
+            lock.release(); // a release by code that does not hold it: the lock is locked, so it is allowed
+            assertTrue(lock.tryAcquire(), "someone else takes the free lock");
+            assertTrue(w.cancel(true));
+            hold.complete(null);
+            SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(null)); // w's delivery has run
+            assertTrue(lock.isLocked(), "the cancelled waiter's give-back released the new holder's lock");
+            lock.release();
+            assertFalse(lock.isLocked());
+        }
+    }
+
+    @Test
     void cancellationRacingAReleaseToAWaiterOnALoopNeverLosesTheLock() throws Exception {
         AsyncLock lock = new AsyncLock();
         try (Loop loop = Loop.create("lock-racer"); SyncTesting.Racer racer = new SyncTesting.Racer()) {

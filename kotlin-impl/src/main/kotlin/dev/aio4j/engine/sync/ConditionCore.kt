@@ -181,7 +181,7 @@ internal class CondWaiter(
             err === CANCELLED -> cancelInternal()
             else -> failInternal(err)
         }
-        if (!ok) cond.lock.releaseInternal() // cannot happen (only this code completes it); never strand the lock
+        if (!ok) cond.lock.giveBack(this) // cannot happen (only this code completes it); never strand the lock
     }
 
     companion object {

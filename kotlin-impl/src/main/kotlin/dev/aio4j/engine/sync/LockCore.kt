@@ -25,6 +25,14 @@ public class LockCore : Guard {
     @JvmField
     internal val waiters: WaitList = WaitList()
 
+    /**
+     * The waiter the lock was last handed to, until the next release (guarded by the monitor). A
+     * waiter cancelled while the lock travels to it gives the lock back only if it is still the
+     * one the lock belongs to: a release made meanwhile (by code that did not hold the lock) has
+     * already passed it on, and giving it back again would release someone else's hold.
+     */
+    private var handedTo: Waiter<*>? = null
+
     /** True while someone holds the lock (or it has been handed to a waiter whose future is on its way). */
     public val isLocked: Boolean get() = locked
 
@@ -67,10 +75,13 @@ public class LockCore : Guard {
         next?.dispatch()
     }
 
-    /** Passes the lock on, without the check (the caller knows it is locked). */
-    internal fun releaseInternal() {
+    /** The lock was handed to [w], whose future was cancelled meanwhile: pass it on, if it is still [w]'s. */
+    internal fun giveBack(w: Waiter<*>) {
         val next: Waiter<*>?
-        synchronized(this) { next = handOffLocked() }
+        synchronized(this) {
+            if (handedTo !== w) return
+            next = handOffLocked()
+        }
         next?.dispatch()
     }
 
@@ -78,6 +89,7 @@ public class LockCore : Guard {
     internal fun handOffLocked(): Waiter<*>? {
         val w = waiters.pollLive()
         if (w == null) locked = false
+        handedTo = w
         return w
     }
 
@@ -85,6 +97,7 @@ public class LockCore : Guard {
     internal fun grantOrQueueLocked(w: Waiter<*>): Boolean {
         if (!locked) {
             locked = true
+            handedTo = w
             return true
         }
         waiters.add(w)
@@ -109,7 +122,7 @@ internal class LockWaiter(private val owner: LockCore, loop: LoopCore?) : Waiter
     override val what: String get() = "AsyncLock.acquire()"
 
     override fun refused() {
-        owner.releaseInternal()
+        owner.giveBack(this)
     }
 
     override fun unlink() {

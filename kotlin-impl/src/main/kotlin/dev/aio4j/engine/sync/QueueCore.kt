@@ -34,6 +34,10 @@ public class QueueCore(
     private val putters = WaitList()
     private val joiners = WaitList()
 
+    /** Items in the buffer (guarded by the monitor). */
+    private var n: Int = 0
+
+    /** [n] as of the end of the last critical section that changed it: what [size] reads without the monitor. */
     @Volatile
     private var count: Int = 0
     private var unfinished: Long = 0
@@ -49,20 +53,20 @@ public class QueueCore(
             LIFO -> deque!!.addFirst(x)
             else -> heap!!.add(x)
         }
-        count++
+        n++
     }
 
     private fun takeItem(): Any {
-        count--
+        n--
         return if (kind == PRIORITY) heap!!.poll() else deque!!.pollFirst()
     }
 
     private fun returnItem(x: Any) {
         if (kind == PRIORITY) heap!!.add(x) else deque!!.addFirst(x)
-        count++
+        n++
     }
 
-    private fun hasRoom(): Boolean = maxsize == 0 || count < maxsize
+    private fun hasRoom(): Boolean = maxsize == 0 || n < maxsize
 
     /** Under the monitor: after an item left the buffer, admits the first waiting putter's item if there is room. */
     private fun admitPutterLocked(): Waiter<*>? {
@@ -87,6 +91,7 @@ public class QueueCore(
             } else {
                 if (!hasRoom()) return FULL
                 addItem(item)
+                count = n
             }
             unfinished++
         }
@@ -104,6 +109,7 @@ public class QueueCore(
                 getter.value = item
             } else if (hasRoom()) {
                 addItem(item)
+                count = n
             } else {
                 val w = PutWaiter(this, LoopCore.current())
                 w.value = item
@@ -123,9 +129,10 @@ public class QueueCore(
         val x: Any
         val admitted: Waiter<*>?
         synchronized(this) {
-            if (count == 0) return if (shutdownMode != OPEN) SHUT_DOWN else EMPTY
+            if (n == 0) return if (shutdownMode != OPEN) SHUT_DOWN else EMPTY
             x = takeItem()
             admitted = admitPutterLocked()
+            count = n
         }
         admitted?.dispatch()
         return x
@@ -136,7 +143,7 @@ public class QueueCore(
         val x: Any
         val admitted: Waiter<*>?
         synchronized(this) {
-            if (count == 0) {
+            if (n == 0) {
                 if (shutdownMode != OPEN) return CompletableFuture.failedFuture(shutDownError.get())
                 val w = GetWaiter(this, LoopCore.current())
                 getters.add(w)
@@ -144,6 +151,7 @@ public class QueueCore(
             }
             x = takeItem()
             admitted = admitPutterLocked()
+            count = n
         }
         admitted?.dispatch()
         return Ready(x)
@@ -160,6 +168,7 @@ public class QueueCore(
             } else {
                 getter = getters.pollLive()
                 if (getter != null) getter.value = x else returnItem(x)
+                count = n
             }
         }
         getter?.dispatch()
@@ -208,10 +217,11 @@ public class QueueCore(
         synchronized(this) {
             if (immediate) {
                 shutdownMode = IMMEDIATE
-                while (count > 0) {
+                while (n > 0) {
                     takeItem()
                     if (unfinished > 0) unfinished--
                 }
+                count = 0
                 if (unfinished == 0L) joined = joiners.detachAll()
             } else if (shutdownMode == OPEN) {
                 shutdownMode = SHUTDOWN
@@ -266,7 +276,7 @@ public class QueueCore(
     override fun toString(): String {
         val s: String
         synchronized(this) {
-            s = "size=$count, maxsize=$maxsize, unfinished=$unfinished, getters=${getters.size}, putters=${putters.size}"
+            s = "size=$n, maxsize=$maxsize, unfinished=$unfinished, getters=${getters.size}, putters=${putters.size}"
         }
         val k = when (kind) {
             FIFO -> "fifo"
