@@ -21,12 +21,12 @@ internal class EventLincheckTest {
     private val awaited = AtomicInteger()
 
     @Operation
-    fun set() {
+    fun setFlag() {
         event.set()
     }
 
     @Operation
-    fun clear() {
+    fun clearFlag() {
         event.clear()
     }
 
@@ -52,6 +52,21 @@ internal class EventLincheckTest {
 
     @Test
     fun modelCheck() {
-        LincheckBudget.options().check(this::class.java)
+        LincheckBudget.options()
+            .addCustomScenario { // set wakes the waiters as one is cancelled and the flag is cleared
+                initial {
+                    actor(::await, 0)
+                    actor(::await, 1)
+                }
+                parallel {
+                    thread { actor(::cancel, 0) }
+                    thread {
+                        actor(::setFlag)
+                        actor(::clearFlag)
+                    }
+                    thread { actor(::isSet) }
+                }
+            }
+            .check(this::class.java)
     }
 }

@@ -65,6 +65,22 @@ internal class LockLincheckTest {
 
     @Test
     fun modelCheck() {
-        LincheckBudget.options().check(this::class.java)
+        LincheckBudget.options()
+            .addCustomScenario { // the holder hands the lock to the first waiter as it is cancelled
+                initial {
+                    actor(::tryAcquire)
+                    actor(::acquire, 0)
+                    actor(::acquire, 1)
+                }
+                parallel {
+                    thread { actor(::cancel, 0) }
+                    thread {
+                        actor(::release)
+                        actor(::release)
+                    }
+                    thread { actor(::tryAcquire) }
+                }
+            }
+            .check(this::class.java)
     }
 }
