@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Threads.</b> Every method is thread-safe, from any thread and from tasks of different
  * loops at once. A waiter's future completes on the loop of the task that called
  * {@link #await()} (outside any loop, on the thread of the last arrival).
+ * A future that is cancelled completes, and runs its dependent stages, on the thread that cancels it.
  *
  * @since 0.1.0
  */

@@ -34,7 +34,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p><b>Threads.</b> Every method is thread-safe, from any thread and from tasks of different
  * loops at once. A waiter's future completes on the loop of the task that called {@link #await()}
- * (outside any loop, on the thread that hands it the lock).
+ * (outside any loop, on the thread that hands it the lock). A withdrawn wait completes, as any
+ * wait, once the lock is handed to it.
  *
  * @since 0.1.0
  */

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * loops at once. The future of a waiting {@link #acquire()} completes on the loop of the task
  * that called it (its continuation runs at that loop's next step, never inside the code that
  * released); called outside any loop, it completes on the thread that releases.
+ * A future that is cancelled completes, and runs its dependent stages, on the thread that cancels it.
  *
  * <p>A lock held by nobody and waited on by nobody is garbage like any object; 100,000 waiters
  * cost memory only (one small future each), and a withdrawn waiter leaves nothing behind.
@@ -52,8 +53,8 @@ public final class AsyncLock {
      * same moment, the lock passes to the next waiter (or becomes free): it is never lost, and
      * never held by a cancelled waiter. Once the future has completed normally, cancelling it does
      * nothing and the lock is yours to release. {@code completeExceptionally} (hence
-     * {@code orTimeout}) withdraws the waiter the same way; {@code complete} and {@code obtrude*}
-     * throw {@link UnsupportedOperationException}.
+     * {@code orTimeout}), on the future or on a stage derived from it, withdraws the waiter the
+     * same way; {@code complete} and {@code obtrude*} throw {@link UnsupportedOperationException}.
      *
      * <p>Blocking on it with {@code join()}/{@code get()} from the thread of the loop that must
      * complete it throws {@link IllegalStateException} (it would deadlock).

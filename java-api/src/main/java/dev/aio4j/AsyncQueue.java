@@ -36,7 +36,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Threads.</b> Every method is thread-safe, from any thread and from tasks of different
  * loops at once. A waiting call's future completes on the loop of the task that called it (at
- * that loop's next step); called outside any loop, on the thread that made it complete. Items
+ * that loop's next step); called outside any loop, on the thread that made it complete. A future
+ * that is cancelled completes, and runs its dependent stages, on the thread that cancels it. Items
  * are never {@code null}.
  *
  * @param <T> the type of the items

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
  * loops at once. The future of a waiting {@link #acquire()} completes on the loop of the task
  * that called it (at that loop's next step, never inside the code that released); called outside
  * any loop, it completes on the thread that releases. Permits are not owned by threads or tasks.
+ * A future that is cancelled completes, and runs its dependent stages, on the thread that cancels it.
  *
  * @since 0.1.0
  */
@@ -74,9 +75,9 @@ public final class AsyncSemaphore {
      * completes with a {@link CancellationException} and leaves the queue. If a permit was handed
      * to it at that same moment, the permit passes to the next waiter (or back to the count): it
      * is never lost. Once the future has completed normally, cancelling it does nothing and the
-     * permit is yours to release. {@code completeExceptionally} (hence {@code orTimeout})
-     * withdraws the waiter the same way; {@code complete} and {@code obtrude*} throw
-     * {@link UnsupportedOperationException}.
+     * permit is yours to release. {@code completeExceptionally} (hence {@code orTimeout}), on the
+     * future or on a stage derived from it, withdraws the waiter the same way; {@code complete}
+     * and {@code obtrude*} throw {@link UnsupportedOperationException}.
      *
      * @return a future that completes when the caller holds a permit
      */

@@ -149,6 +149,19 @@ class AsyncLockTest {
     }
 
     @Test
+    void aTimeoutOnADerivedStageWithdrawsTheWaiter() {
+        AsyncLock lock = new AsyncLock();
+        lock.acquire();
+        AtomicBoolean ran = new AtomicBoolean();
+        CompletableFuture<Void> chain = lock.acquire().thenRun(() -> ran.set(true)).orTimeout(10, TimeUnit.MILLISECONDS);
+        assertInstanceOf(TimeoutException.class, failure(chain));
+        assertEquals(0, lock.core.waiterCount());
+        lock.release();
+        assertFalse(lock.isLocked(), "the lock went to the waiter of a chain that timed out");
+        assertFalse(ran.get());
+    }
+
+    @Test
     void waitForOnAnAcquireCancelsTheWaiterOnTimeout() throws Exception {
         AsyncLock lock = new AsyncLock();
         lock.acquire();

@@ -208,7 +208,11 @@ public abstract class Waiter<T> internal constructor(
     }
 }
 
-/** A stage derived from a [Waiter] (or a [Ready] future): cancelling it cancels the waiter first. */
+/**
+ * A stage derived from a [Waiter] (or a [Ready] future): cancelling it, or completing it
+ * exceptionally from outside (`orTimeout`), withdraws the waiter first, so that a chain given up
+ * on never leaves a waiter behind to receive a lock, a permit or an item nobody will use.
+ */
 internal class Derived<U>(private val root: Waiter<*>?, private val executor: Executor) : CompletableFuture<U>() {
     override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
         val r = root ?: return super.cancel(mayInterruptIfRunning)
@@ -217,6 +221,15 @@ internal class Derived<U>(private val root: Waiter<*>?, private val executor: Ex
         if (rootCancelled && r.completesLate) return true
         val self = super.cancel(mayInterruptIfRunning)
         return rootCancelled || self
+    }
+
+    override fun completeExceptionally(ex: Throwable): Boolean {
+        val r = root
+        if (r != null && !isDone) {
+            val withdrawn = r.completeExceptionally(ex)
+            if (withdrawn && r.completesLate) return true
+        }
+        return super.completeExceptionally(ex)
     }
 
     override fun <V> newIncompleteFuture(): CompletableFuture<V> = Derived(root, executor)
