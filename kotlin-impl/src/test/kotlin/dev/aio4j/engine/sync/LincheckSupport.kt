@@ -36,7 +36,7 @@ internal object LincheckBudget {
     }
 
     fun options(): ModelCheckingOptions = ModelCheckingOptions()
-        .iterations(8 * scale)
+        .iterations(6 * scale)
         .invocationsPerIteration(200 * scale)
         .threads(3)
         .actorsPerThread(2)
