@@ -11,6 +11,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,8 +31,7 @@ class QueueStressTest {
         int items = perProducer * producers;
         AsyncQueue<Integer> q = AsyncQueue.fifo(16);
         AtomicIntegerArray received = new AtomicIntegerArray(items);
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Void>[] puts = new CompletableFuture[items];
+        AtomicReferenceArray<CompletableFuture<Void>> puts = new AtomicReferenceArray<>(items);
         List<CompletableFuture<Void>> consumersDone = new ArrayList<>();
         List<Loop> loops = new ArrayList<>();
         try (StressSupport.Cancellers cancellers = new StressSupport.Cancellers(2, 0.2)) {
@@ -60,11 +60,12 @@ class QueueStressTest {
         for (int x : left) received.incrementAndGet(x);
         int cancelledPuts = 0;
         for (int i = 0; i < items; i++) {
-            if (puts[i].isCancelled()) {
+            CompletableFuture<Void> p = puts.get(i);
+            if (p.isCancelled()) {
                 cancelledPuts++;
                 assertEquals(0, received.get(i), "item " + i + " of a cancelled put was received");
             } else {
-                assertTrue(puts[i].isDone() && !puts[i].isCompletedExceptionally(), "put " + i + ": " + puts[i]);
+                assertTrue(p.isDone() && !p.isCompletedExceptionally(), "put " + i + ": " + p);
                 assertEquals(1, received.get(i), "item " + i + " received " + received.get(i) + " times");
             }
         }
@@ -73,12 +74,12 @@ class QueueStressTest {
     }
 
     /** Puts [from, to) one after another (each on the loop's next step), whatever happens to each put. */
-    private static CompletableFuture<Void> produce(AsyncQueue<Integer> q, CompletableFuture<Void>[] puts, int from, int to,
-            StressSupport.Cancellers cancellers) {
+    private static CompletableFuture<Void> produce(AsyncQueue<Integer> q, AtomicReferenceArray<CompletableFuture<Void>> puts,
+            int from, int to, StressSupport.Cancellers cancellers) {
         if (from == to) return CompletableFuture.completedFuture(null);
         CompletableFuture<Void> f = q.put(from);
-        puts[from] = f;
-        if (!f.isDone()) cancellers.add(f);
+        puts.set(from, f);
+        if (cancellers != null && !f.isDone()) cancellers.add(f);
         return f.handle((v, e) -> null).thenComposeAsync(v -> produce(q, puts, from + 1, to, cancellers));
     }
 
@@ -111,9 +112,8 @@ class QueueStressTest {
                 StressSupport.Cancellers cancellers = new StressSupport.Cancellers(2, 0.3)) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             consumer.execute(() -> consumeOrdered(consumer, q, got, cancellers, done));
-            @SuppressWarnings("unchecked")
-            CompletableFuture<Void>[] puts = new CompletableFuture[items];
-            await(await(producer.task(() -> CompletableFuture.completedFuture(produce(q, puts, 0, items, new StressSupport.Cancellers(0, 0))))));
+            AtomicReferenceArray<CompletableFuture<Void>> puts = new AtomicReferenceArray<>(items);
+            await(await(producer.task(() -> CompletableFuture.completedFuture(produce(q, puts, 0, items, null)))));
             q.shutdown();
             await(done);
         }

@@ -51,9 +51,13 @@ final class StressSupport {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             stop.set(true);
-            for (Thread t : threads) t.join(10_000);
+            try {
+                for (Thread t : threads) t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
