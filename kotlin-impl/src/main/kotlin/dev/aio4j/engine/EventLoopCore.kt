@@ -55,7 +55,7 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
 
     override fun post(r: Runnable) {
         if (Thread.currentThread() === thread) {
-            if (!stopped) local.addLast(r)
+            if (!stopped) local.addLast(r) else rejectAfterStop(r)
             return
         }
         postRemote(r)
@@ -280,6 +280,12 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
     private fun rejectAfterStop(r: Runnable) {
         if (r is TaskCore && r.state == TaskCore.NEW) {
             r.failWith(CancellationException("loop is closed"))
+        } else if (r is LoopCore.Undroppable) {
+            try {
+                r.run()
+            } catch (e: Throwable) {
+                reportError("exception in work run after the loop stopped", e)
+            }
         }
     }
 

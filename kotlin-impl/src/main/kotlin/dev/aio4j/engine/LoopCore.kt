@@ -109,6 +109,13 @@ public abstract class LoopCore internal constructor(
 
     override fun toString(): String = "Loop[$name${if (isClosed) ", closed" else ""}]"
 
+    /**
+     * Posted work that must not be dropped when its loop has stopped (a lock, permit or queue item
+     * handed to a waiter of that loop): a stopped loop runs it on the thread that posted it, or that
+     * drains the loop, instead.
+     */
+    public interface Undroppable : Runnable
+
     public companion object {
         internal val LOGGER: System.Logger = System.getLogger("dev.aio4j")
         internal const val MAX_INLINE_DEPTH = 64
