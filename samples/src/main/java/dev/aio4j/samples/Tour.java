@@ -34,8 +34,16 @@ public final class Tour {
             new Section("shield", ShieldDemo::run),
             new Section("threadsafe", ThreadSafeSubmit::run),
             new Section("concurrent http", ConcurrentHttp::run),
+            new Section("lock: three workers, one at a time", dev.aio4j.samples.sync.LockSample::run),
+            new Section("event: a response releases the waiters", dev.aio4j.samples.sync.EventSample::run),
+            new Section("condition: signal two of four, then all", dev.aio4j.samples.sync.ConditionSample::run),
+            new Section("semaphore: two of three at once", dev.aio4j.samples.sync.SemaphoreSample::run),
+            new Section("barrier: wait until all three arrive", dev.aio4j.samples.sync.BarrierSample::run),
+            new Section("queue: three workers, twenty jobs", dev.aio4j.samples.sync.QueueWorkerPool::run),
+            new Section("queue: producer/consumer with join", dev.aio4j.samples.sync.ProducerConsumer::run),
             new Section("kotlin suspend functions called from java", dev.aio4j.samples.kotlin.SuspendFromJava::run),
-            new Section("a kotlin coroutine awaiting java tasks", dev.aio4j.samples.kotlin.KotlinAwaitsJava::run)
+            new Section("a kotlin coroutine awaiting java tasks", dev.aio4j.samples.kotlin.KotlinAwaitsJava::run),
+            new Section("kotlin and java sharing an AsyncQueue", dev.aio4j.samples.kotlin.KotlinQueueInterop::run)
     );
 
     public static void main(String[] args) throws Exception {
