@@ -85,9 +85,6 @@ public abstract class LoopCore internal constructor(
     /** Tasks of this loop that have not completed, in creation order where the loop keeps one. */
     public fun pendingTasks(): List<TaskCore> = registry.snapshot().filter { !it.isDone }
 
-    /** Number of tasks that have been started and not yet finished (done and their work ended). */
-    public fun liveTaskCount(): Int = registry.size()
-
     /** Sets the handler for failures nobody observed; null restores logging through `System.Logger`. */
     public fun setExceptionHandler(h: BiConsumer<String, Throwable>?) {
         handler = h

@@ -298,15 +298,6 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
         }
     }
 
-    /** Number of listeners waiting (diagnostics and tests). */
-    public fun listenerCount(): Int = synchronized(this) {
-        when (val ls = listeners) {
-            null, DONE_MARKER -> 0
-            is ListenerList -> ls.size
-            else -> 1
-        }
-    }
-
     private fun notifyListeners(value: Any?, raw: Throwable?) {
         val error = if (raw == null) null else Outcomes.unwrap(raw)
         val ls: Any?
