@@ -6,7 +6,9 @@ import dev.aio4j.engine.BodyCore;
 import dev.aio4j.engine.Delays;
 import dev.aio4j.engine.GatherCore;
 import dev.aio4j.engine.LoopCore;
+import dev.aio4j.engine.MapCore;
 import dev.aio4j.engine.Outcomes;
+import dev.aio4j.engine.RepeatCore;
 import dev.aio4j.engine.ResultCore;
 import dev.aio4j.engine.ShieldCore;
 import dev.aio4j.engine.SleepCore;
@@ -361,8 +363,7 @@ public final class Async {
             tasks.add(Task.launch(outs[i], null));
         }
         AsCompletedCore coordinator = new AsCompletedCore(loop, arr, outs, nanos, text);
-        coordinator.host = new CompletableFuture<>(); // hidden: never handed out
-        coordinator.launch();
+        coordinator.launchHidden(); // its future is never handed out
         return Collections.unmodifiableList(tasks);
     }
 
@@ -423,13 +424,18 @@ public final class Async {
     /**
      * Blocks the calling thread until {@code stage} completes and returns its value: sequential
      * "await" code for worker threads and virtual threads (e.g. inside {@link #toThread}).
-     * Refused on loop threads, where it would stall the loop. Interrupting the waiting thread
-     * cancels nothing: it throws {@link InterruptedException}.
+     * Refused on loop threads, where it would stall the loop.
+     *
+     * <p>Interrupting the waiting thread means the awaiting code is gone (as a cancelled coroutine
+     * in asyncio): {@code stage} is cancelled ({@code cancel(true)}; a task's work in turn) and
+     * {@link InterruptedException} is thrown, the thread's interrupt status cleared as usual. So a
+     * {@link #toThread} job blocked here that is cancelled cancels what it awaits.
      *
      * @param stage what to wait for
      * @param <T> the type of the value
      * @return the value
      * @throws Exception the stage's failure, unwrapped ({@link CancellationException} if cancelled)
+     * @throws InterruptedException if the waiting thread was interrupted (the stage is then cancelled)
      * @throws NullPointerException if {@code stage} is null
      * @throws IllegalStateException if called on a loop thread (return the stage from your
      *     {@link AsyncCallable} instead)
@@ -442,8 +448,12 @@ public final class Async {
                     + ": return the stage from your AsyncCallable (or compose it with thenCompose) instead,"
                     + " or call await inside Async.toThread");
         }
+        CompletableFuture<T> f = stage.toCompletableFuture();
         try {
-            return stage.toCompletableFuture().get();
+            return f.get();
+        } catch (InterruptedException e) {
+            TaskCore.cancelStage(stage, null);
+            throw e;
         } catch (ExecutionException | CancellationException e) {
             throw rethrowable(Outcomes.unwrap(e));
         }
@@ -512,6 +522,69 @@ public final class Async {
         LoopCore loop = loopHere();
         loop.checkOpen();
         return Task.launch(new TaskGroupCore(loop, core -> body.apply(new TaskGroup(core))), name);
+    }
+
+    // ------------------------------------------------------------------ loops over steps and items
+
+    /**
+     * Runs {@code step} again and again while the stage it returns yields {@code true}: the
+     * asynchronous {@code while} loop, without the recursion users otherwise write by hand
+     * ({@code get().thenCompose(work).thenCompose(x -> again())}). Each iteration's
+     * {@code call()} runs on the current loop (the shared loop outside any loop) as the returned
+     * task's own code, after the previous iteration's stage completed. However many iterations
+     * there are and however many stages are already complete, the stack does not grow: an
+     * iteration that could continue inline continues through the loop after a bounded depth.
+     *
+     * <p>The task completes with {@code null} when a step's stage yields {@code false}. It fails
+     * with the first failure of a step ({@code call()} throwing, returning null, or its stage
+     * failing or completing with null), and no further step runs. Cancelling the task cancels the
+     * iteration in progress (the stage it awaits, and so on down) and runs no further step.
+     *
+     * @param step one iteration: returns a stage that yields whether to go on
+     * @return the task running the loop
+     * @throws NullPointerException if {@code step} is null
+     * @throws IllegalStateException if the current loop is closed
+     */
+    public static Task<Void> repeatWhile(AsyncCallable<Boolean> step) {
+        Objects.requireNonNull(step, "step");
+        LoopCore loop = loopHere();
+        loop.checkOpen();
+        return Task.launch(new RepeatCore(loop, step), null);
+    }
+
+    /**
+     * Calls {@code fn} on every item with at most {@code concurrency} calls in flight, and
+     * completes with the results in input order (a bounded {@code gather} over a stream of calls).
+     * Items are read lazily, one each time a call completes and frees a slot; {@code fn} runs on
+     * the current loop (the shared loop outside any loop) as the returned task's code.
+     *
+     * <p>The first failure ({@code fn} throwing or returning null, a call's stage failing or being
+     * cancelled, or the iterator throwing) fails the task at once and cancels the calls in flight
+     * ({@code cancel(true)}; a task's work in turn); failures of calls that end afterwards are
+     * attached to it as {@linkplain Throwable#getSuppressed() suppressed}, and no further call
+     * starts. Cancelling the task cancels every call in flight and starts no further one. An empty
+     * {@code items} completes with an empty list.
+     *
+     * @param concurrency the most calls in flight at once; at least 1
+     * @param items the items, read once, in order
+     * @param fn the call to make for each item
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the task, completing with an unmodifiable list of the results in input order
+     * @throws NullPointerException if {@code items} or {@code fn} is null
+     * @throws IllegalArgumentException if {@code concurrency} is less than 1
+     * @throws IllegalStateException if the current loop is closed
+     */
+    @SuppressWarnings("unchecked")
+    public static <T, R> Task<List<R>> map(int concurrency, Iterable<T> items,
+            Function<? super T, ? extends CompletionStage<R>> fn) {
+        if (concurrency < 1) throw new IllegalArgumentException("concurrency < 1: " + concurrency);
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(fn, "fn");
+        LoopCore loop = loopHere();
+        loop.checkOpen();
+        Function<Object, CompletionStage<?>> call = item -> fn.apply((T) item);
+        return Task.launch(new MapCore(loop, (java.util.Iterator<Object>) items.iterator(), concurrency, call), null);
     }
 
     // ------------------------------------------------------------------ Kotlin

@@ -14,6 +14,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.BiConsumer;
 
 /**
@@ -236,6 +238,25 @@ public final class Loop implements Executor, AutoCloseable {
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command");
         core.execute(command);
+    }
+
+    /**
+     * A {@link ScheduledExecutorService} view of this loop, for libraries that schedule through
+     * one (retry with backoff in Failsafe or Resilience4j, rate limiters): commands run on this
+     * loop, delays are this loop's timers. Cancelling a returned {@link ScheduledFuture} withdraws
+     * its timer; a command already running is not interrupted (it runs on the loop thread).
+     * Periodic commands stop at their first exception, as the JDK's do.
+     *
+     * <p>The view does not own the loop: {@code shutdown()} and {@code shutdownNow()} throw
+     * {@link UnsupportedOperationException} (close the loop with {@link #close()});
+     * {@code isShutdown()} and {@code isTerminated()} report whether the loop is closed. A command
+     * submitted after the loop closed is refused with
+     * {@link java.util.concurrent.RejectedExecutionException}.
+     *
+     * @return the view (a new lightweight object on each call)
+     */
+    public ScheduledExecutorService asScheduledExecutor() {
+        return new LoopScheduler(this, core);
     }
 
     // ------------------------------------------------------------------ state

@@ -1,7 +1,6 @@
 package dev.aio4j;
 
-import dev.aio4j.engine.HostAccess;
-import dev.aio4j.engine.Hosts;
+import dev.aio4j.engine.LoopFuture;
 import dev.aio4j.engine.Outcomes;
 import dev.aio4j.engine.StageListener;
 import dev.aio4j.engine.TaskCore;
@@ -54,7 +53,7 @@ import java.util.function.Supplier;
  * @param <T> the type of the result
  * @since 0.1.0
  */
-public final class Task<T> extends CompletableFuture<T> {
+public final class Task<T> extends LoopFuture<T> {
     private static final AtomicLong IDS = new AtomicLong();
     @SuppressWarnings("rawtypes")
     private static final AtomicLongFieldUpdater<Task> ID = AtomicLongFieldUpdater.newUpdater(Task.class, "id");
@@ -63,31 +62,6 @@ public final class Task<T> extends CompletableFuture<T> {
         t.setDaemon(true);
         return t;
     });
-
-    static final HostAccess ACCESS = new HostAccess() {
-        @Override
-        public boolean complete(CompletableFuture<Object> host, Object value) {
-            return host instanceof Task<?> t ? t.engineComplete(value) : host.complete(value);
-        }
-
-        @Override
-        public boolean fail(CompletableFuture<Object> host, Throwable error) {
-            return host instanceof Task<?> t ? t.engineFail(error) : host.completeExceptionally(error);
-        }
-
-        @Override
-        public TaskCore coreOf(Object stage) {
-            if (stage instanceof Task<?> t) {
-                t.observed();
-                return t.core;
-            }
-            return null;
-        }
-    };
-
-    static {
-        Hosts.access = ACCESS;
-    }
 
     final TaskCore core;
     private final String name;
@@ -98,10 +72,10 @@ public final class Task<T> extends CompletableFuture<T> {
 
     @SuppressWarnings("unchecked")
     Task(TaskCore core, String name) {
+        super(core.loop, core);
         this.core = core;
         this.name = name;
-
-        core.host = (CompletableFuture<Object>) (CompletableFuture<?>) this;
+        core.host = (LoopFuture<Object>) (LoopFuture<?>) this;
     }
 
     /** Creates the task for {@code core} and starts it on its loop. */
@@ -280,13 +254,6 @@ public final class Task<T> extends CompletableFuture<T> {
 
     // ------------------------------------------------------------------ blocking, with the deadlock guard
 
-    private void checkNotOwnLoopThread(String method) {
-        if (!isDone() && core.loop.isSingleThreaded() && core.loop.isLoopThread()) {
-            throw new IllegalStateException(method + " on " + this + " from its own loop's thread would deadlock: "
-                    + "compose with thenApply/thenCompose, or return the task from your AsyncCallable to await it");
-        }
-    }
-
     /**
      * Waits for the task and returns its value.
      *
@@ -299,8 +266,6 @@ public final class Task<T> extends CompletableFuture<T> {
      */
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        checkNotOwnLoopThread("get()");
-        observed();
         return super.get();
     }
 
@@ -318,8 +283,6 @@ public final class Task<T> extends CompletableFuture<T> {
      */
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        checkNotOwnLoopThread("get(timeout)");
-        observed();
         return super.get(timeout, unit);
     }
 
@@ -334,8 +297,6 @@ public final class Task<T> extends CompletableFuture<T> {
      */
     @Override
     public T join() {
-        checkNotOwnLoopThread("join()");
-        observed();
         return super.join();
     }
 
@@ -355,57 +316,23 @@ public final class Task<T> extends CompletableFuture<T> {
 
     // ------------------------------------------------------------------ read-only
 
-    private static UnsupportedOperationException readOnly(String what) {
-        return new UnsupportedOperationException("a Task is read-only: only its own work completes it (" + what
-                + "); cancel it with cancel(), or use Async.waitFor(task, timeout) for a timeout that cancels it");
-    }
-
-    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
+    /** The message of the {@link UnsupportedOperationException} a read-only method throws. */
     @Override
-    public boolean complete(T value) {
-        throw readOnly("complete");
+    protected String readOnlyMessage(String what) {
+        return "a Task is read-only: only its own work completes it (" + what
+                + "); cancel it with cancel(), or use Async.waitFor(task, timeout) for a timeout that cancels it";
     }
 
     /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
     @Override
     public boolean completeExceptionally(Throwable ex) {
-        throw readOnly("completeExceptionally");
-    }
-
-    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
-    @Override
-    public void obtrudeValue(T value) {
-        throw readOnly("obtrudeValue");
-    }
-
-    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
-    @Override
-    public void obtrudeException(Throwable ex) {
-        throw readOnly("obtrudeException");
-    }
-
-    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
-    @Override
-    public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
-        throw readOnly("completeAsync");
-    }
-
-    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
-    @Override
-    public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier) {
-        throw readOnly("completeAsync");
+        throw new UnsupportedOperationException(readOnlyMessage("completeExceptionally"));
     }
 
     /** Not supported: it would not cancel the work; use {@link Async#waitFor}. @throws UnsupportedOperationException always */
     @Override
     public CompletableFuture<T> orTimeout(long timeout, TimeUnit unit) {
-        throw readOnly("orTimeout");
-    }
-
-    /** Not supported: a task is completed by its own work only. @throws UnsupportedOperationException always */
-    @Override
-    public CompletableFuture<T> completeOnTimeout(T value, long timeout, TimeUnit unit) {
-        throw readOnly("completeOnTimeout");
+        throw new UnsupportedOperationException(readOnlyMessage("orTimeout"));
     }
 
     // ------------------------------------------------------------------ derived stages
@@ -420,59 +347,22 @@ public final class Task<T> extends CompletableFuture<T> {
         return loop();
     }
 
-    /**
-     * The future behind every dependent stage: cancelling it (or a stage derived from it)
-     * cancels this task first.
-     *
-     * @return a new incomplete future linked to this task
-     */
-    @Override
-    public <U> CompletableFuture<U> newIncompleteFuture() {
-        observed();
-        return new DerivedFuture<>(this, core.loop);
-    }
-
-    /**
-     * A stage that completes as this task does but whose cancellation stays local (the JDK
-     * meaning of {@code copy()}).
-     *
-     * @return the copy
-     */
-    @Override
-    public CompletableFuture<T> copy() {
-        observed();
-        DerivedFuture<T> copy = new DerivedFuture<>(null, core.loop);
-        core.addListener(new StageListener() {
-            @Override
-            @SuppressWarnings("unchecked")
-            public void onStageDone(int tag, Object value, Throwable error) {
-                if (error == null) copy.complete((T) value);
-                else copy.completeExceptionally(error instanceof CancellationException ? error : new CompletionException(error));
-            }
-        }, 0);
-        return copy;
-    }
-
     // ------------------------------------------------------------------ engine side
 
-    boolean engineComplete(Object value) {
-        @SuppressWarnings("unchecked")
-        T v = (T) value;
-        return super.complete(v);
-    }
-
-    boolean engineFail(Throwable error) {
-        if (!super.completeExceptionally(error)) return false;
+    /** The engine failed the task: unless someone already looked, arrange the "never retrieved" report. */
+    @Override
+    protected void onFailedByEngine(Throwable error) {
         if (!observed && !(error instanceof CancellationException)) {
             FailureNote note = new FailureNote(core.loop, toString(), error);
             failureNote = note;
             if (observed) note.observed = true;
             CLEANER.register(this, note);
         }
-        return true;
     }
 
-    void observed() {
+    /** Someone looked at the outcome: a failure is then not reported as never retrieved. */
+    @Override
+    protected void observed() {
         if (!observed) {
             observed = true;
             FailureNote n = failureNote;

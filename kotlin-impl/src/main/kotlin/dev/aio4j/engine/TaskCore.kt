@@ -7,33 +7,6 @@ import java.util.concurrent.CompletionStage
 import java.util.concurrent.ExecutionException
 import java.util.function.BiConsumer
 
-/**
- * How the engine completes and recognises the public `Task` objects it does not know by type:
- * the Java side installs one [HostAccess] (a read-only `Task` refuses `complete(...)` from
- * everyone else).
- */
-public interface HostAccess {
-    /** Completes [host] with [value]; false if it was already done. */
-    public fun complete(host: CompletableFuture<Any?>, value: Any?): Boolean
-
-    /** Completes [host] with [error] (a `CancellationException` cancels it); false if it was already done. */
-    public fun fail(host: CompletableFuture<Any?>, error: Throwable): Boolean
-
-    /** The engine core behind [stage] if it is a public `Task`, else null. */
-    public fun coreOf(stage: Any?): TaskCore?
-}
-
-/** Where the Java side installs its [HostAccess]. */
-public object Hosts {
-    @Volatile
-    @JvmField
-    public var access: HostAccess = object : HostAccess {
-        override fun complete(host: CompletableFuture<Any?>, value: Any?): Boolean = host.complete(value)
-        override fun fail(host: CompletableFuture<Any?>, error: Throwable): Boolean = host.completeExceptionally(error)
-        override fun coreOf(stage: Any?): TaskCore? = null
-    }
-}
-
 /** Receives the outcome of a stage it listens to; [tag] says which one. Called on whatever thread completed it. */
 public interface StageListener {
     public fun onStageDone(tag: Int, value: Any?, error: Throwable?)
@@ -126,9 +99,9 @@ private val DONE_MARKER = Any()
  * Every child-done callback ([onChildDone]), [onCancelled] and [onTimer] runs on the task's loop.
  */
 public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(), StageListener, BiConsumer<Any?, Throwable?> {
-    /** The public future this core completes; set once by the Java side before [launch]. */
+    /** The public future this core completes (a `Task`, or a hidden future); set once, by its constructor, before [launch]. */
     @JvmField
-    public var host: CompletableFuture<Any?>? = null
+    public var host: LoopFuture<Any?>? = null
 
     @Volatile
     @JvmField
@@ -221,14 +194,14 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
 
     /** Completes the task with [value]; false if it was already done. Listeners hear of it at once. */
     public fun completeWith(value: Any?): Boolean {
-        if (!Hosts.access.complete(host!!, value)) return false
+        if (!host!!.completeInternal(value)) return false
         notifyListeners(value, null)
         return true
     }
 
     /** Fails the task with [error] (a `CancellationException` makes it cancelled); false if it was already done. */
     public fun failWith(error: Throwable): Boolean {
-        if (!Hosts.access.fail(host!!, error)) return false
+        if (!host!!.failInternal(error)) return false
         notifyListeners(null, error)
         return true
     }
@@ -341,7 +314,7 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
 
     /** Listens to [stage] with [tag]: intrusively on a task, by `whenComplete` on anything else. */
     protected fun listenTo(stage: CompletionStage<*>, tag: Int) {
-        val core = Hosts.access.coreOf(stage)
+        val core = coreOf(stage)
         if (core != null) {
             core.addListener(this, tag)
             return
@@ -357,10 +330,20 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
 
     /** Stops listening to [stage] where that is possible (tasks); foreign futures keep a dead callback until they complete. */
     protected fun stopListening(stage: CompletionStage<*>) {
-        Hosts.access.coreOf(stage)?.removeListener(this)
+        coreOf(stage)?.removeListener(this)
+    }
+
+    /** Gives this core a future nobody is handed (an internal coordinator), then starts it. */
+    public fun launchHidden() {
+        host = HiddenFuture(loop, this)
+        launch()
     }
 
     public companion object {
+        /** The task core behind [stage] if it is a `Task` (which then counts as observed), else null. */
+        @JvmStatic
+        public fun coreOf(stage: Any?): TaskCore? = (stage as? LoopFuture<*>)?.observedTaskCore()
+
         internal const val NEW = 0
         internal const val RUNNING = 1
         internal const val FINISHED = 2
@@ -368,7 +351,7 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
         /** Cancels [stage] as aio4j cancels what a task awaits: a task by `cancel`, anything else by `cancel(true)`. True if this call cancelled it. */
         @JvmStatic
         public fun cancelStage(stage: Any?, message: String?): Boolean {
-            val core = Hosts.access.coreOf(stage)
+            val core = coreOf(stage)
             if (core != null) return core.cancel(message)
             return try {
                 when (stage) {
@@ -384,7 +367,7 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
         /** True if [stage] is complete right now. */
         @JvmStatic
         public fun isStageDone(stage: CompletionStage<*>): Boolean {
-            val core = Hosts.access.coreOf(stage)
+            val core = coreOf(stage)
             if (core != null) return core.isDone
             return try {
                 stage.toCompletableFuture().isDone
@@ -409,3 +392,6 @@ internal class CancelPropagation(private val core: TaskCore) : Runnable {
         core.onCancelledGuarded()
     }
 }
+
+/** The future of a core that is never handed out (the coordinator of `asCompleted`). */
+private class HiddenFuture(loop: LoopCore, core: TaskCore) : LoopFuture<Any?>(loop, core)

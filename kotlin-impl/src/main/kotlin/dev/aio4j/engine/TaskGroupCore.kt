@@ -123,7 +123,7 @@ public class TaskGroupCore(
     internal fun childFinished(child: GroupChildCore) {
         val host = child.host!!
         val error = if (host.isDone) Outcomes.errorOf(host) else null
-        Hosts.access.coreOf(host) // the group reports the child's failure: it is not "never retrieved"
+        coreOf(host) // the group reports the child's failure: it is not "never retrieved"
         var shutdown: Shutdown? = null
         val ready: Boolean
         synchronized(lock) {

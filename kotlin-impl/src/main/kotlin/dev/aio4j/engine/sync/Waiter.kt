@@ -1,14 +1,8 @@
 package dev.aio4j.engine.sync
 
 import dev.aio4j.engine.LoopCore
-import dev.aio4j.engine.SharedLoopCore
+import dev.aio4j.engine.LoopFuture
 import java.util.ArrayDeque
-import java.util.concurrent.CancellationException
-import java.util.concurrent.CompletableFuture
-import java.util.concurrent.CompletionException
-import java.util.concurrent.Executor
-import java.util.concurrent.TimeUnit
-import java.util.function.Supplier
 
 /*
  * The engine of aio4j's synchronisation primitives (internal API).
@@ -33,18 +27,17 @@ import java.util.function.Supplier
 
 /**
  * One waiting call of a sync primitive: the future returned to the caller, and its node in the
- * primitive's FIFO list.
+ * primitive's FIFO list. Its future behaviour (read-only, derived stages, compositions, the
+ * deadlock guard) is [LoopFuture]'s; what is its own is the hand-over and the withdrawal.
  *
- * A waiter is completed only by its primitive: [complete], `obtrude*`, `completeAsync` and
- * [completeOnTimeout] throw `UnsupportedOperationException`. [cancel] and [completeExceptionally]
- * (hence `orTimeout`) withdraw it. Stages derived from it (`thenApply`, `whenComplete`, ...)
- * cancel it first when they are cancelled, so `acquire().thenCompose(body)` stops waiting when
- * the chain is cancelled; [copy] gives a stage whose cancellation stays local.
+ * [cancel] and [completeExceptionally] (hence `orTimeout`) withdraw it. Stages derived from it
+ * (`thenApply`, `whenComplete`, ...) withdraw it first when they are cancelled, so
+ * `acquire().thenCompose(body)` stops waiting when the chain is cancelled.
  */
 public abstract class Waiter<T> internal constructor(
     /** The loop the waiter was created on (its continuation runs there), or null. */
-    @JvmField public val loop: LoopCore?,
-) : CompletableFuture<T>(), LoopCore.Undroppable {
+    loop: LoopCore?,
+) : LoopFuture<T>(loop, null), LoopCore.Undroppable {
     @JvmField internal var prev: Waiter<*>? = null
     @JvmField internal var next: Waiter<*>? = null
     @JvmField internal var list: WaitList? = null
@@ -62,7 +55,7 @@ public abstract class Waiter<T> internal constructor(
 
     /** Completes the waiter with what it was handed: posted to its loop, or here (trampolined) without one. */
     internal fun dispatch() {
-        val l = loop
+        val l = loopCore
         if (l == null) Inline.deliver(this) else l.post(this)
     }
 
@@ -77,24 +70,15 @@ public abstract class Waiter<T> internal constructor(
             @Suppress("UNCHECKED_CAST")
             val v = value as T
             value = null
-            super.complete(v)
+            completeInternal(v)
         } else {
-            super.completeExceptionally(e)
+            failInternal(e)
         }
         if (!ok) refused()
     }
 
     /** The future was cancelled before what it was handed reached it: give that back. */
     internal abstract fun refused()
-
-    /** Completes the future normally, bypassing the read-only guard (engine only). */
-    internal fun completeInternal(v: T): Boolean = super.complete(v)
-
-    /** Completes the future exceptionally, bypassing withdrawal (engine only). */
-    internal fun failInternal(e: Throwable): Boolean = super.completeExceptionally(e)
-
-    /** Cancels the future, bypassing withdrawal (engine only). */
-    internal fun cancelInternal(): Boolean = super.cancel(false)
 
     // ---------------------------------------------------------------- withdrawal
 
@@ -112,6 +96,8 @@ public abstract class Waiter<T> internal constructor(
      */
     override fun completeExceptionally(ex: Throwable): Boolean = withdraw(ex)
 
+    override fun giveUpAsRoot(error: Throwable?): Boolean = withdraw(error)
+
     /**
      * The give-back rule: leave the list if still in it (then nobody can hand this waiter
      * anything), and complete the future; if it was handed something already, the future's
@@ -119,7 +105,7 @@ public abstract class Waiter<T> internal constructor(
      */
     internal open fun withdraw(error: Throwable?): Boolean {
         unlink() // before completing: whoever sees the future done finds the waiter gone
-        return if (error == null) super.cancel(false) else super.completeExceptionally(error)
+        return if (error == null) cancelInternal() else failInternal(error)
     }
 
     /**
@@ -128,74 +114,14 @@ public abstract class Waiter<T> internal constructor(
      */
     internal fun withdrawIfQueued(unlinked: Boolean, error: Throwable?): Boolean {
         if (!unlinked) return if (error == null) isCancelled else false
-        return if (error == null) super.cancel(false) else super.completeExceptionally(error)
+        return if (error == null) cancelInternal() else failInternal(error)
     }
 
     /** Leaves the primitive's list if still in it (under the primitive's monitor). */
     internal abstract fun unlink()
 
-    // ---------------------------------------------------------------- read-only
-
-    private fun readOnly(what: String): UnsupportedOperationException = UnsupportedOperationException(
-        "$what: this future belongs to ${this.what} and only it completes the future; cancel() withdraws the waiter",
-    )
-
-    override fun complete(value: T): Boolean = throw readOnly("complete")
-
-    override fun obtrudeValue(value: T): Unit = throw readOnly("obtrudeValue")
-
-    override fun obtrudeException(ex: Throwable): Unit = throw readOnly("obtrudeException")
-
-    override fun completeAsync(supplier: Supplier<out T>, executor: Executor): CompletableFuture<T> = throw readOnly("completeAsync")
-
-    override fun completeAsync(supplier: Supplier<out T>): CompletableFuture<T> = throw readOnly("completeAsync")
-
-    override fun completeOnTimeout(value: T, timeout: Long, unit: TimeUnit): CompletableFuture<T> =
-        throw readOnly("completeOnTimeout (use orTimeout, or Async.waitFor, which withdraw the waiter)")
-
-    // ---------------------------------------------------------------- derived stages, executors, blocking
-
-    /** Derived stages cancel this waiter first when they are cancelled, and run `*Async` work on its loop. */
-    override fun <U> newIncompleteFuture(): CompletableFuture<U> = Derived(this, defaultExecutor())
-
-    /** The waiter's loop (the shared loop for a waiter created outside any loop). */
-    override fun defaultExecutor(): Executor = loop ?: SharedLoopCore.INSTANCE
-
-    /** A copy whose cancellation stays local (the JDK meaning). */
-    override fun copy(): CompletableFuture<T> = localCopy(this, defaultExecutor())
-
-    /** True while completing this waiter needs the loop whose thread is calling: blocking would deadlock. */
-    internal fun wouldDeadlock(): Boolean {
-        val l = loop ?: return false
-        return !isDone && l.isSingleThreaded && l.isLoopThread()
-    }
-
-    private fun checkNotOwnLoop(method: String) {
-        if (wouldDeadlock()) {
-            throw IllegalStateException(
-                "$method on the future of $what from its own loop's thread would deadlock: " +
-                    "return it from your AsyncCallable, or compose with thenCompose",
-            )
-        }
-    }
-
-    override fun get(): T {
-        checkNotOwnLoop("get()")
-        return super.get()
-    }
-
-    override fun get(timeout: Long, unit: TimeUnit): T {
-        checkNotOwnLoop("get(timeout)")
-        return super.get(timeout, unit)
-    }
-
-    override fun join(): T {
-        checkNotOwnLoop("join()")
-        return super.join()
-    }
-
-    /** True if cancelling this waiter completes it only later (a condition's wait re-acquiring its lock). */
-    internal open val completesLate: Boolean get() = false
+    override fun readOnlyMessage(method: String): String =
+        "$method: this future belongs to $what and only it completes the future; cancel() withdraws the waiter"
 
     override fun toString(): String {
         val state = when {
@@ -209,91 +135,16 @@ public abstract class Waiter<T> internal constructor(
 }
 
 /**
- * A stage derived from a [Waiter] (or a [Ready] future): cancelling it, or completing it
- * exceptionally from outside (`orTimeout`), withdraws the waiter first, so that a chain given up
- * on never leaves a waiter behind to receive a lock, a permit or an item nobody will use.
- */
-internal class Derived<U>(private val root: Waiter<*>?, private val executor: Executor) : CompletableFuture<U>() {
-    override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
-        val r = root ?: return super.cancel(mayInterruptIfRunning)
-        val rootCancelled = r.cancel(mayInterruptIfRunning)
-        // a condition's wait completes once its lock is held again; so does every stage after it
-        if (rootCancelled && r.completesLate) return true
-        val self = super.cancel(mayInterruptIfRunning)
-        return rootCancelled || self
-    }
-
-    override fun completeExceptionally(ex: Throwable): Boolean {
-        val r = root
-        if (r != null && !isDone) {
-            val withdrawn = r.completeExceptionally(ex)
-            if (withdrawn && r.completesLate) return true
-        }
-        return super.completeExceptionally(ex)
-    }
-
-    override fun <V> newIncompleteFuture(): CompletableFuture<V> = Derived(root, executor)
-
-    override fun defaultExecutor(): Executor = executor
-
-    override fun copy(): CompletableFuture<U> = localCopy(this, executor)
-
-    private fun checkNotOwnLoop(method: String) {
-        val r = root
-        if (!isDone && r != null && r.loop != null && r.loop.isSingleThreaded && r.loop.isLoopThread()) {
-            throw IllegalStateException(
-                "$method on a stage of ${r.what} from its own loop's thread would deadlock: compose with thenCompose instead",
-            )
-        }
-    }
-
-    override fun get(): U {
-        checkNotOwnLoop("get()")
-        return super.get()
-    }
-
-    override fun get(timeout: Long, unit: TimeUnit): U {
-        checkNotOwnLoop("get(timeout)")
-        return super.get(timeout, unit)
-    }
-
-    override fun join(): U {
-        checkNotOwnLoop("join()")
-        return super.join()
-    }
-}
-
-private fun <T> localCopy(source: CompletableFuture<T>, executor: Executor): CompletableFuture<T> {
-    val copy = Derived<T>(null, executor)
-    source.whenComplete { v, e ->
-        if (e == null) {
-            copy.complete(v)
-        } else {
-            copy.completeExceptionally(if (e is CancellationException || e is CompletionException) e else CompletionException(e))
-        }
-    }
-    return copy
-}
-
-/**
  * A future that is complete from the start: what an uncontended call returns. Nothing can
- * change it (`obtrude*` throw), so one instance can be shared by every caller.
+ * change it, so one instance can be shared by every caller; its derived stages and compositions
+ * belong to the loop that makes them (the shared loop outside any loop).
  */
-public class Ready<T>(value: T) : CompletableFuture<T>() {
+public class Ready<T>(value: T) : LoopFuture<T>(null, null) {
     init {
-        super.complete(value)
+        completeInternal(value)
     }
 
-    override fun obtrudeValue(value: T): Unit =
-        throw UnsupportedOperationException("obtrudeValue: this future is already complete and may be shared")
-
-    override fun obtrudeException(ex: Throwable): Unit =
-        throw UnsupportedOperationException("obtrudeException: this future is already complete and may be shared")
-
-    /** `*Async` work runs on the loop that asks (the shared loop outside any loop). */
-    override fun defaultExecutor(): Executor = LoopCore.currentOrShared()
-
-    override fun <U> newIncompleteFuture(): CompletableFuture<U> = Derived(null, LoopCore.currentOrShared())
+    override fun readOnlyMessage(method: String): String = "$method: this future is already complete and may be shared"
 
     override fun toString(): String = "Ready[done]"
 

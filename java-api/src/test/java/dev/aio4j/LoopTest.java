@@ -1,14 +1,14 @@
-package dev.aio4j.tests;
+package dev.aio4j;
 
-import static dev.aio4j.tests.Support.FOREVER;
-import static dev.aio4j.tests.Support.HUGE;
-import static dev.aio4j.tests.Support.assertEndsCancelled;
-import static dev.aio4j.tests.Support.await;
-import static dev.aio4j.tests.Support.block;
-import static dev.aio4j.tests.Support.done;
-import static dev.aio4j.tests.Support.get;
-import static dev.aio4j.tests.Support.onLoop;
-import static dev.aio4j.tests.Support.sync;
+import static dev.aio4j.Support.FOREVER;
+import static dev.aio4j.Support.HUGE;
+import static dev.aio4j.Support.assertEndsCancelled;
+import static dev.aio4j.Support.await;
+import static dev.aio4j.Support.block;
+import static dev.aio4j.Support.done;
+import static dev.aio4j.Support.get;
+import static dev.aio4j.Support.onLoop;
+import static dev.aio4j.Support.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,10 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aio4j.Async;
-import dev.aio4j.Handle;
-import dev.aio4j.Loop;
-import dev.aio4j.Task;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

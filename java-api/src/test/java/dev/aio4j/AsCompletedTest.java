@@ -1,19 +1,16 @@
-package dev.aio4j.tests;
+package dev.aio4j;
 
-import static dev.aio4j.tests.Support.FOREVER;
-import static dev.aio4j.tests.Support.assertEndsCancelled;
-import static dev.aio4j.tests.Support.assertFailsWith;
-import static dev.aio4j.tests.Support.done;
-import static dev.aio4j.tests.Support.get;
+import static dev.aio4j.Support.FOREVER;
+import static dev.aio4j.Support.assertEndsCancelled;
+import static dev.aio4j.Support.assertFailsWith;
+import static dev.aio4j.Support.done;
+import static dev.aio4j.Support.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aio4j.Async;
-import dev.aio4j.Loop;
-import dev.aio4j.Task;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,17 +1,8 @@
-package dev.aio4j.tests;
+package dev.aio4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aio4j.Async;
-import dev.aio4j.AsyncCallable;
-import dev.aio4j.Done;
-import dev.aio4j.Handle;
-import dev.aio4j.InvalidStateException;
-import dev.aio4j.Loop;
-import dev.aio4j.Outcome;
-import dev.aio4j.ReturnWhen;
-import dev.aio4j.Task;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Constructor;

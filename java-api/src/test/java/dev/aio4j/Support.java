@@ -1,11 +1,10 @@
-package dev.aio4j.tests;
+package dev.aio4j;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.aio4j.Loop;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
@@ -160,6 +159,15 @@ final class Support {
     }
 
     /** Spins until {@code t} is blocked (waiting), bounded. */
+    /** Waits (yielding, at most {@link #WAIT_SECONDS}) until {@code condition} holds; fails otherwise. */
+    static void awaitTrue(java.util.function.BooleanSupplier condition) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) fail("the condition did not hold within " + WAIT_SECONDS + " s");
+            Thread.yield();
+        }
+    }
+
     static void awaitBlocked(Thread t) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (true) {

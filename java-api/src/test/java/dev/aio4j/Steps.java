@@ -1,4 +1,4 @@
-package dev.aio4j.tests;
+package dev.aio4j;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,19 +1,16 @@
-package dev.aio4j.tests;
+package dev.aio4j;
 
-import static dev.aio4j.tests.Support.FOREVER;
-import static dev.aio4j.tests.Support.assertEndsCancelled;
-import static dev.aio4j.tests.Support.await;
-import static dev.aio4j.tests.Support.awaitDone;
-import static dev.aio4j.tests.Support.failureOf;
-import static dev.aio4j.tests.Support.onLoop;
+import static dev.aio4j.Support.FOREVER;
+import static dev.aio4j.Support.assertEndsCancelled;
+import static dev.aio4j.Support.await;
+import static dev.aio4j.Support.awaitDone;
+import static dev.aio4j.Support.failureOf;
+import static dev.aio4j.Support.onLoop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.aio4j.Async;
-import dev.aio4j.Loop;
-import dev.aio4j.Task;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,460 @@
+package dev.aio4j.engine
+
+import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.CompletionException
+import java.util.concurrent.CompletionStage
+import java.util.concurrent.ExecutionException
+import java.util.concurrent.Executor
+import java.util.concurrent.TimeoutException
+import java.util.concurrent.TimeUnit
+import java.util.function.BiConsumer
+import java.util.function.Function
+import java.util.function.Supplier
+
+/**
+ * The one future behaviour of aio4j (internal API). Every future aio4j hands out — a `Task`, the
+ * waiter of a lock, semaphore, event, condition, barrier or queue, the shared completed future of
+ * an uncontended call, and every stage derived from any of them — is a `LoopFuture`, so the rules
+ * below are written once, here:
+ *
+ * - **Read-only.** Only the engine completes it: `complete`, `obtrudeValue`, `obtrudeException`,
+ *   `completeAsync` and `completeOnTimeout` throw `UnsupportedOperationException`. `cancel` and
+ *   `completeExceptionally` withdraw (a waiter) or cancel (a derived stage's root); a `Task`
+ *   refuses `completeExceptionally` and `orTimeout` too.
+ * - **Cancellation goes up, then down.** Cancelling a derived stage cancels its root first (so the
+ *   chain's own callbacks see the `CancellationException`), then the stage itself, then the inner
+ *   stage a composition ([thenCompose] and the other composing methods) is waiting on, and so on
+ *   down through any depth. `cancel` returning true means `isCancelled()` is true at once.
+ *   `copy()` gives a stage whose cancellation stays local.
+ * - **Loops are stack-safe and stay on their loop.** A composition whose source is already
+ *   complete runs its function at once, up to a bounded nesting depth per thread; deeper, it
+ *   continues on the future's loop, so a recursive `get().thenCompose(work).thenCompose(x -> again())`
+ *   never overflows the stack. An inner stage that completes on a thread that is not the loop's
+ *   completes the composition on the loop, so the chain's callbacks keep running there.
+ * - **No deadlock.** `get()`/`join()` on the thread of the future's own single-threaded loop,
+ *   while it is pending, throw `IllegalStateException`.
+ * - `defaultExecutor()` is the loop the future belongs to.
+ *
+ * [loopCore] is that loop (null for a waiter created outside any loop and for the shared
+ * completed future, which use the caller's loop or the shared one); [taskCore] is the task core
+ * behind a `Task` (the typed link by which the engine finds the task behind a stage).
+ */
+public abstract class LoopFuture<T> protected constructor(
+    @JvmField internal val loopCore: LoopCore?,
+    @JvmField internal val taskCore: TaskCore?,
+) : CompletableFuture<T>() {
+
+    // ---------------------------------------------------------------- engine side
+
+    /** Completes the future normally, bypassing the read-only rule (engine only). */
+    internal fun completeInternal(value: T): Boolean = super.complete(value)
+
+    /** Completes the future exceptionally (a `CancellationException` cancels it), bypassing the rules (engine only). */
+    internal fun failInternal(error: Throwable): Boolean {
+        if (!super.completeExceptionally(error)) return false
+        onFailedByEngine(error)
+        return true
+    }
+
+    /** Cancels the future, bypassing withdrawal (engine only). */
+    internal fun cancelInternal(): Boolean = super.cancel(false)
+
+    /** Replaces a pending-cancellation outcome (engine only). */
+    internal fun obtrudeInternal(error: Throwable) {
+        super.obtrudeException(error)
+    }
+
+    /** The task core behind this future, marking the task as observed (a dependent now sees its outcome). */
+    internal fun observedTaskCore(): TaskCore? {
+        val c = taskCore ?: return null
+        observed()
+        return c
+    }
+
+    /** The engine failed this future with [error] (a task registers an unretrieved-failure report here). */
+    protected open fun onFailedByEngine(error: Throwable) {}
+
+    /** Someone looked at the outcome (get, join, a dependent stage, an awaiting task). */
+    protected open fun observed() {}
+
+    /** The sentence of an `UnsupportedOperationException` thrown by a read-only method. */
+    protected open fun readOnlyMessage(method: String): String =
+        "$method: this future is completed by aio4j only; cancel() gives it up"
+
+    /**
+     * Gives this future up as the root of a derived stage that is cancelled ([error] null) or
+     * completed exceptionally from outside (`orTimeout`): a task is cancelled, a waiter withdrawn.
+     */
+    internal open fun giveUpAsRoot(error: Throwable?): Boolean {
+        val c = taskCore
+        if (c != null) return c.cancel(null)
+        return if (error == null) cancel(true) else completeExceptionally(error)
+    }
+
+    /** True if cancelling this future completes it only later (a condition's wait re-acquiring its lock). */
+    internal open val completesLate: Boolean get() = false
+
+    /** The loop compositions continue on, `*Async` work runs on, and whose thread must not block on this future. */
+    internal open fun homeLoop(): LoopCore? = loopCore
+
+    // ---------------------------------------------------------------- read-only
+
+    private fun readOnly(method: String): UnsupportedOperationException = UnsupportedOperationException(readOnlyMessage(method))
+
+    /** Not supported: only aio4j completes this future. @throws UnsupportedOperationException always */
+    override fun complete(value: T): Boolean = throw readOnly("complete")
+
+    /** Not supported: only aio4j completes this future. @throws UnsupportedOperationException always */
+    override fun obtrudeValue(value: T): Unit = throw readOnly("obtrudeValue")
+
+    /** Not supported: only aio4j completes this future. @throws UnsupportedOperationException always */
+    override fun obtrudeException(ex: Throwable): Unit = throw readOnly("obtrudeException")
+
+    /** Not supported: only aio4j completes this future. @throws UnsupportedOperationException always */
+    override fun completeAsync(supplier: Supplier<out T>, executor: Executor): CompletableFuture<T> = throw readOnly("completeAsync")
+
+    /** Not supported: only aio4j completes this future. @throws UnsupportedOperationException always */
+    override fun completeAsync(supplier: Supplier<out T>): CompletableFuture<T> = throw readOnly("completeAsync")
+
+    /** Not supported: use `Async.waitFor`, which cancels what it gave up on. @throws UnsupportedOperationException always */
+    override fun completeOnTimeout(value: T, timeout: Long, unit: TimeUnit): CompletableFuture<T> = throw readOnly("completeOnTimeout")
+
+    // ---------------------------------------------------------------- blocking, with the deadlock guard
+
+    private fun checkNotOwnLoopThread(method: String) {
+        val l = homeLoop() ?: return
+        if (!isDone && l.isSingleThreaded && l.isLoopThread()) {
+            throw IllegalStateException(
+                "$method on $this from its own loop's thread would deadlock: " +
+                    "compose with thenApply/thenCompose, or return it from your AsyncCallable to await it",
+            )
+        }
+    }
+
+    @Throws(InterruptedException::class, ExecutionException::class)
+    override fun get(): T {
+        checkNotOwnLoopThread("get()")
+        observed()
+        return super.get()
+    }
+
+    @Throws(InterruptedException::class, ExecutionException::class, TimeoutException::class)
+    override fun get(timeout: Long, unit: TimeUnit): T {
+        checkNotOwnLoopThread("get(timeout)")
+        observed()
+        return super.get(timeout, unit)
+    }
+
+    override fun join(): T {
+        checkNotOwnLoopThread("join()")
+        observed()
+        return super.join()
+    }
+
+    // ---------------------------------------------------------------- derived stages
+
+    /** The loop this future belongs to (the caller's or the shared loop when it has none). */
+    override fun defaultExecutor(): Executor {
+        val l = homeLoop() ?: LoopCore.currentOrShared()
+        return (l.facade as? Executor) ?: l
+    }
+
+    /** The future behind every dependent stage: cancelling it cancels this future's root first. */
+    override fun <U> newIncompleteFuture(): CompletableFuture<U> {
+        observed()
+        return Derived(homeLoop() ?: LoopCore.currentOrShared(), this)
+    }
+
+    /** A stage that completes as this one does but whose cancellation stays local (the JDK meaning). */
+    override fun copy(): CompletableFuture<T> {
+        observed()
+        val copy = Derived<T>(homeLoop() ?: LoopCore.currentOrShared(), null)
+        super.whenComplete(CopyInto(copy))
+        return copy
+    }
+
+    // ---------------------------------------------------------------- composition
+
+    override fun <U> thenCompose(fn: Function<in T, out CompletionStage<U>>): CompletableFuture<U> {
+        val step = ComposeStep(fn, composeLoop())
+        if (!isDone) return step.bind(super.thenCompose(step))
+        val depth = ComposeDepth.get()
+        if (depth[0] >= MAX_COMPOSE_DEPTH) return step.bind(super.thenComposeAsync(step, HopExecutor(step.loop)))
+        depth[0]++
+        try {
+            return step.bind(super.thenCompose(step))
+        } finally {
+            depth[0]--
+        }
+    }
+
+    override fun <U> thenComposeAsync(fn: Function<in T, out CompletionStage<U>>): CompletableFuture<U> {
+        val step = ComposeStep(fn, composeLoop())
+        return step.bind(super.thenComposeAsync(step))
+    }
+
+    override fun <U> thenComposeAsync(fn: Function<in T, out CompletionStage<U>>, executor: Executor): CompletableFuture<U> {
+        val step = ComposeStep(fn, composeLoop())
+        return step.bind(super.thenComposeAsync(step, executor))
+    }
+
+    override fun exceptionallyCompose(fn: Function<Throwable, out CompletionStage<T>>): CompletableFuture<T> {
+        val step = ComposeStep(fn, composeLoop())
+        if (!isDone) return step.bind(super.exceptionallyCompose(step))
+        val depth = ComposeDepth.get()
+        if (depth[0] >= MAX_COMPOSE_DEPTH) return step.bind(super.exceptionallyComposeAsync(step, HopExecutor(step.loop)))
+        depth[0]++
+        try {
+            return step.bind(super.exceptionallyCompose(step))
+        } finally {
+            depth[0]--
+        }
+    }
+
+    override fun exceptionallyComposeAsync(fn: Function<Throwable, out CompletionStage<T>>): CompletableFuture<T> {
+        val step = ComposeStep(fn, composeLoop())
+        return step.bind(super.exceptionallyComposeAsync(step))
+    }
+
+    override fun exceptionallyComposeAsync(fn: Function<Throwable, out CompletionStage<T>>, executor: Executor): CompletableFuture<T> {
+        val step = ComposeStep(fn, composeLoop())
+        return step.bind(super.exceptionallyComposeAsync(step, executor))
+    }
+
+    private fun composeLoop(): LoopCore = homeLoop() ?: LoopCore.currentOrShared()
+
+    internal companion object {
+        /** How many already-complete compositions may nest on one thread before one continues on the loop instead. */
+        internal const val MAX_COMPOSE_DEPTH = 32
+
+        internal val ComposeDepth: ThreadLocal<IntArray> = ThreadLocal.withInitial { IntArray(1) }
+    }
+}
+
+/** Completes a local copy as its source completes. */
+private class CopyInto<T>(private val copy: Derived<T>) : BiConsumer<T, Throwable?> {
+    override fun accept(v: T, e: Throwable?) {
+        if (e == null) {
+            copy.completeInternal(v)
+        } else {
+            copy.failInternal(if (e is CancellationException || e is CompletionException) e else CompletionException(e))
+        }
+    }
+}
+
+/**
+ * A stage derived from an aio4j future ([parent], the stage it was made from) by `thenApply`,
+ * `thenCompose`, `whenComplete`, ...: completed by the JDK's own machinery, cancelled by the rules
+ * of [LoopFuture]. [inner] is the stage a composition is currently waiting on (what the function
+ * given to `thenCompose` returned).
+ *
+ * Cancelling walks up the chain to its root (the first stage that is not derived: a task, a
+ * waiter) and cancels it first, so every callback in the chain runs with the
+ * `CancellationException`; then the derived stages on the way down, each one's inner stage, this
+ * stage, and what this stage waits on — and so on down through nested compositions. Every walk is
+ * a loop over a work list, never a recursion, so chains and nestings of any length are safe.
+ */
+internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : LoopFuture<U>(loop, null) {
+    @Volatile
+    private var inner: Any? = null
+
+    override fun readOnlyMessage(method: String): String =
+        "$method: a stage derived from ${root() ?: "an aio4j future"} is completed by its chain only; " +
+            "cancel() cancels the chain from its root"
+
+    /** The first stage of the chain that is not derived (a task, a waiter), or null. */
+    private fun root(): LoopFuture<*>? {
+        var p = parent
+        while (p is Derived<*>) p = p.parent
+        return p
+    }
+
+    /** Records the stage this composition now waits on; cancels it at once if this stage was cancelled first. */
+    fun follow(stage: CompletionStage<*>) {
+        inner = stage
+        if (isCancelled) cancelAll(stage)
+    }
+
+    /**
+     * Cancels the root first, so every callback in the chain (this stage's own included) runs
+     * with the `CancellationException`, then the chain down to this stage and everything each
+     * composition on the way waits on. The root's cancellation usually reaches a derived stage
+     * first as a failure with a `CancellationException` cause; it is then turned into a plain
+     * cancellation, so that `isCancelled()` is true whenever this returned true.
+     */
+    override fun cancel(mayInterruptIfRunning: Boolean): Boolean {
+        if (isDone) return false
+        val work = ArrayList<Any>(4)
+        val mine = cancelChain(null, work)
+        drain(work)
+        return mine
+    }
+
+    /** `orTimeout` and other failures from outside give the chain up the same way, this stage failing with [ex]. */
+    override fun completeExceptionally(ex: Throwable): Boolean {
+        if (isDone) return false
+        val work = ArrayList<Any>(4)
+        val mine = cancelChain(ex, work)
+        drain(work)
+        return mine
+    }
+
+    /**
+     * Gives up the root (with [error], or cancelling it), then the pending derived stages from it
+     * down to this one; adds every inner stage met to [work]. True if this stage ended as asked.
+     */
+    private fun cancelChain(error: Throwable?, work: ArrayList<Any>): Boolean {
+        val path = ArrayList<Derived<*>>(4)
+        var p = parent
+        while (p is Derived<*> && !p.isDone) {
+            path.add(p)
+            p = p.parent
+        }
+        var up = false
+        if (p != null && p !is Derived<*>) {
+            up = p.giveUpAsRoot(error)
+            // a condition's wait completes once its lock is held again; so does every stage after it
+            if (up && p.completesLate) return true
+        }
+        for (k in path.indices.reversed()) {
+            val d = path[k]
+            if (d.endHere(null, up)) up = true
+            d.inner?.let { work.add(it) }
+        }
+        val mine = endHere(error, up)
+        inner?.let { work.add(it) }
+        return mine
+    }
+
+    /** Ends this stage cancelled (or failed with [error]); a cancellation that came down from above counts. */
+    private fun endHere(error: Throwable?, upCancelled: Boolean): Boolean {
+        if (if (error == null) cancelInternal() else failInternal(error)) return true
+        if (upCancelled && error == null) {
+            if (isCancelled) return true
+            val e = Outcomes.errorOf(this)
+            if (e is CancellationException) {
+                obtrudeInternal(e)
+                return true
+            }
+        }
+        return false
+    }
+
+    private companion object {
+        /** Cancels [first] and, for derived stages, their chains and inner stages, with a work list. */
+        fun cancelAll(first: Any) {
+            val work = ArrayList<Any>(4)
+            work.add(first)
+            drain(work)
+        }
+
+        fun drain(work: ArrayList<Any>) {
+            while (work.isNotEmpty()) {
+                val s = work.removeAt(work.size - 1)
+                if (s is Derived<*>) {
+                    if (!s.isDone) s.cancelChain(null, work)
+                } else {
+                    TaskCore.cancelStage(s, null)
+                }
+            }
+        }
+    }
+
+    override fun toString(): String {
+        val state = when {
+            !isDone -> "pending"
+            isCancelled -> "cancelled"
+            isCompletedExceptionally -> "failed"
+            else -> "done"
+        }
+        val r = root()
+        return "DerivedFuture[$state${if (r != null) ", from $r" else ""}]"
+    }
+}
+
+/**
+ * The function a composition really runs: calls the user's, records the stage it returned in the
+ * composition's result (so cancelling the result reaches it), and routes the completion of a stage
+ * that may complete on another thread back onto [loop].
+ */
+internal class ComposeStep<T, U>(
+    private val fn: Function<in T, out CompletionStage<U>>,
+    @JvmField val loop: LoopCore,
+) : Function<T, CompletionStage<U>> {
+    @Volatile
+    private var target: Derived<U>? = null
+
+    @Volatile
+    private var produced: CompletionStage<U>? = null
+
+    override fun apply(x: T): CompletionStage<U> {
+        val g = fn.apply(x) ?: throw NullPointerException("the function given to thenCompose returned null instead of a CompletionStage")
+        produced = g
+        target?.follow(g)
+        return onLoop(g)
+    }
+
+    /** Binds the composition's result (created by the JDK through `newIncompleteFuture`). */
+    fun bind(result: CompletableFuture<U>): CompletableFuture<U> {
+        @Suppress("UNCHECKED_CAST")
+        val d = result as Derived<U>
+        target = d
+        produced?.let { d.follow(it) }
+        return d
+    }
+
+    /** [g] itself when its completion reaches the composition on [loop] anyway; else a relay that hops there. */
+    private fun onLoop(g: CompletionStage<U>): CompletionStage<U> {
+        if (g is LoopFuture<*>) {
+            if (g.isDone || g.homeLoop() === loop) return g
+        } else if (g is CompletableFuture<*> && g.isDone) {
+            return g
+        }
+        val hop = Derived<U>(loop, null)
+        g.whenComplete(HopBack(hop, loop))
+        return hop
+    }
+}
+
+/** Completes [hop] with a foreign stage's outcome on [loop]: at once when already on it, else posted. */
+private class HopBack<U>(private val hop: Derived<U>, private val loop: LoopCore) : BiConsumer<U, Throwable?>, LoopCore.Undroppable {
+    private var value: U? = null
+    private var error: Throwable? = null
+
+    override fun accept(v: U, e: Throwable?) {
+        if (loop.isLoopThread()) {
+            settle(v, e)
+        } else {
+            value = v
+            error = e
+            loop.post(this)
+        }
+    }
+
+    override fun run() {
+        @Suppress("UNCHECKED_CAST")
+        settle(value as U, error)
+    }
+
+    private fun settle(v: U, e: Throwable?) {
+        if (e == null) {
+            hop.completeInternal(v)
+        } else {
+            hop.failInternal(if (e is CompletionException) e else CompletionException(Outcomes.unwrap(e)))
+        }
+    }
+}
+
+/** Runs a composition that nested too deep on its loop instead, even if that loop has stopped (then here). */
+private class HopExecutor(private val loop: LoopCore) : Executor {
+    override fun execute(command: Runnable) {
+        loop.post(UndroppableRun(command))
+    }
+}
+
+private class UndroppableRun(private val r: Runnable) : LoopCore.Undroppable {
+    override fun run() {
+        r.run()
+    }
+}
