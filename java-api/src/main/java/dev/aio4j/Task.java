@@ -415,7 +415,7 @@ public final class Task<T> extends LoopFuture<T> {
     /** The failure of a failed task, read without counting as "retrieved" (toString must not hide it). */
     private Throwable failureQuietly() {
         try {
-            super.join();
+            super.getNow(null); // CompletableFuture's: reading it here is not "retrieving" it
             return null;
         } catch (CancellationException e) {
             return e;

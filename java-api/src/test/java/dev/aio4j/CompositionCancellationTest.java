@@ -336,8 +336,8 @@ class CompositionCancellationTest {
             assertTrue(chain.isCancelled());
             assertTrue(chain.isDone());
             assertTrue(chain.isCompletedExceptionally());
+            Support.sync(loop); // the function has returned its stage
             assertTrue(inner.isCancelled(), "the inner stage was not cancelled");
-            Support.sync(loop);
             assertEquals(1, seen.size());
         }
     }
@@ -420,6 +420,7 @@ class CompositionCancellationTest {
             assertTrue(composed.await(WAIT, TimeUnit.SECONDS));
             assertTrue(chain.cancel(true));
             assertTrue(chain.isCancelled());
+            Support.sync(loop); // the function has returned its stage
             assertTrue(inner.isCancelled(), "the inner stage of a composition on " + waiter + " was not cancelled");
         }
     }

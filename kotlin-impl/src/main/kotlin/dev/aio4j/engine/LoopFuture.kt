@@ -41,16 +41,18 @@ import java.util.function.Supplier
  * behind a `Task` (the typed link by which the engine finds the task behind a stage).
  */
 public abstract class LoopFuture<T> protected constructor(
-    @JvmField internal val loopCore: LoopCore?,
-    @JvmField internal val taskCore: TaskCore?,
+    @get:JvmSynthetic internal val loopCore: LoopCore?,
+    @get:JvmSynthetic internal val taskCore: TaskCore?,
 ) : CompletableFuture<T>() {
 
     // ---------------------------------------------------------------- engine side
 
     /** Completes the future normally, bypassing the read-only rule (engine only). */
+    @JvmSynthetic
     internal fun completeInternal(value: T): Boolean = super.complete(value)
 
     /** Completes the future exceptionally (a `CancellationException` cancels it), bypassing the rules (engine only). */
+    @JvmSynthetic
     internal fun failInternal(error: Throwable): Boolean {
         if (!super.completeExceptionally(error)) return false
         onFailedByEngine(error)
@@ -58,14 +60,17 @@ public abstract class LoopFuture<T> protected constructor(
     }
 
     /** Cancels the future, bypassing withdrawal (engine only). */
+    @JvmSynthetic
     internal fun cancelInternal(): Boolean = super.cancel(false)
 
     /** Replaces a pending-cancellation outcome (engine only). */
+    @JvmSynthetic
     internal fun obtrudeInternal(error: Throwable) {
         super.obtrudeException(error)
     }
 
     /** The task core behind this future, marking the task as observed (a dependent now sees its outcome). */
+    @JvmSynthetic
     internal fun observedTaskCore(): TaskCore? {
         val c = taskCore ?: return null
         observed()
@@ -86,6 +91,7 @@ public abstract class LoopFuture<T> protected constructor(
      * Gives this future up as the root of a derived stage that is cancelled ([error] null) or
      * completed exceptionally from outside (`orTimeout`): a task is cancelled, a waiter withdrawn.
      */
+    @JvmSynthetic
     internal open fun giveUpAsRoot(error: Throwable?): Boolean {
         val c = taskCore
         if (c != null) return c.cancel(null)
@@ -93,9 +99,11 @@ public abstract class LoopFuture<T> protected constructor(
     }
 
     /** True if cancelling this future completes it only later (a condition's wait re-acquiring its lock). */
+    @get:JvmSynthetic
     internal open val completesLate: Boolean get() = false
 
     /** The loop compositions continue on, `*Async` work runs on, and whose thread must not block on this future. */
+    @JvmSynthetic
     internal open fun homeLoop(): LoopCore? = loopCore
 
     // ---------------------------------------------------------------- read-only
@@ -251,13 +259,21 @@ private class CopyInto<T>(private val copy: Derived<T>) : BiConsumer<T, Throwabl
  *
  * Cancelling walks up the chain to its root (the first stage that is not derived: a task, a
  * waiter) and cancels it first, so every callback in the chain runs with the
- * `CancellationException`; then the derived stages on the way down, each one's inner stage, this
- * stage, and what this stage waits on — and so on down through nested compositions. Every walk is
+ * `CancellationException`; then this stage, and the inner stage of every composition on the way
+ * and of this stage — and so on down through nested compositions. Every walk is
  * a loop over a work list, never a recursion, so chains and nestings of any length are safe.
  */
 internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : LoopFuture<U>(loop, null) {
     @Volatile
     private var inner: Any? = null
+
+    /** Set when a stage derived from this one was cancelled: an inner stage that arrives later is cancelled on arrival. */
+    @Volatile
+    private var cancelRequested = false
+
+    /** True for the result of a composition (`thenCompose`, `exceptionallyCompose`, ...). */
+    @JvmField
+    var composing = false
 
     override fun readOnlyMessage(method: String): String =
         "$method: a stage derived from ${root() ?: "an aio4j future"} is completed by its chain only; " +
@@ -273,7 +289,7 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
     /** Records the stage this composition now waits on; cancels it at once if this stage was cancelled first. */
     fun follow(stage: CompletionStage<*>) {
         inner = stage
-        if (isCancelled) cancelAll(stage)
+        if (cancelRequested || isCancelled) cancelAll(stage)
     }
 
     /**
@@ -301,14 +317,16 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
     }
 
     /**
-     * Gives up the root (with [error], or cancelling it), then the pending derived stages from it
-     * down to this one; adds every inner stage met to [work]. True if this stage ended as asked.
+     * Gives up the root (with [error], or cancelling it), then ends this stage; adds to [work] the
+     * inner stage of every pending composition on the way down from the root and this stage's own.
+     * The stages in between are not completed here: they complete as their chain does (a callback
+     * posted with `whenCompleteAsync` still runs). True if this stage ended as asked.
      */
     private fun cancelChain(error: Throwable?, work: ArrayList<Any>): Boolean {
-        val path = ArrayList<Derived<*>>(4)
+        var compositions: ArrayList<Derived<*>>? = null
         var p = parent
         while (p is Derived<*> && !p.isDone) {
-            path.add(p)
+            if (p.composing) (compositions ?: ArrayList<Derived<*>>(2).also { compositions = it }).add(p)
             p = p.parent
         }
         var up = false
@@ -317,10 +335,16 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
             // a condition's wait completes once its lock is held again; so does every stage after it
             if (up && p.completesLate) return true
         }
-        for (k in path.indices.reversed()) {
-            val d = path[k]
-            if (d.endHere(null, up)) up = true
-            d.inner?.let { work.add(it) }
+        val cs = compositions
+        if (cs != null) {
+            // a composition on the way waits only on its inner stage: it ends cancelled now, so the
+            // callbacks after it run with the CancellationException before this stage ends
+            for (k in cs.indices.reversed()) {
+                val d = cs[k]
+                d.cancelRequested = true // before reading inner: follow() writes inner, then reads the flag
+                if (d.endHere(null, up)) up = true
+                d.inner?.let { work.add(it) }
+            }
         }
         val mine = endHere(error, up)
         inner?.let { work.add(it) }
@@ -399,6 +423,7 @@ internal class ComposeStep<T, U>(
     fun bind(result: CompletableFuture<U>): CompletableFuture<U> {
         @Suppress("UNCHECKED_CAST")
         val d = result as Derived<U>
+        d.composing = true
         target = d
         produced?.let { d.follow(it) }
         return d

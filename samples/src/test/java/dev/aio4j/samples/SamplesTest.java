@@ -169,6 +169,15 @@ class SamplesTest {
     }
 
     @Test
+    void retryWithBackoffSucceedsOnTheThirdAttemptAndItsCancellationAbortsTheAttemptInFlight() throws Exception {
+        Run run = capture(RetryWithBackoff::run);
+        assertEquals(List.of(
+                "flaky server: 200 after 3 attempts (attempt 3)",
+                "hanging server: an attempt is in flight; cancelling the task",
+                "attempt aborted: true, requests in flight: 0, task cancelled: true"), run.lines());
+    }
+
+    @Test
     void asCompletedReadsResultsInCompletionOrder() throws Exception {
         Run run = capture(AsCompletedDemo::run);
         assertEquals(List.of(
