@@ -16,8 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -54,9 +54,9 @@ import java.util.function.Supplier;
  * @since 0.1.0
  */
 public final class Task<T> extends LoopFuture<T> {
-    private static final AtomicLong IDS = new AtomicLong();
+    private static final AtomicInteger IDS = new AtomicInteger();
     @SuppressWarnings("rawtypes")
-    private static final AtomicLongFieldUpdater<Task> ID = AtomicLongFieldUpdater.newUpdater(Task.class, "id");
+    private static final AtomicIntegerFieldUpdater<Task> ID = AtomicIntegerFieldUpdater.newUpdater(Task.class, "id");
     private static final Cleaner CLEANER = Cleaner.create(runnable -> {
         Thread t = new Thread(runnable, "aio4j-unretrieved-failures");
         t.setDaemon(true);
@@ -65,14 +65,14 @@ public final class Task<T> extends LoopFuture<T> {
 
     final TaskCore core;
     private final String name;
-    private volatile long id; // numbered on first use of an unnamed task's name()
+    private volatile int id; // numbered on first use of an unnamed task's name()
     private volatile boolean observed;
     private volatile FailureNote failureNote;
     private List<DoneCallback> doneCallbacks; // guarded by this
 
     @SuppressWarnings("unchecked")
     Task(TaskCore core, String name) {
-        super(core.loop, core);
+        super(core);
         this.core = core;
         this.name = name;
         core.host = (LoopFuture<Object>) (LoopFuture<?>) this;
@@ -95,10 +95,11 @@ public final class Task<T> extends LoopFuture<T> {
      */
     public String name() {
         if (name != null) return name;
-        long i = id;
-        if (i == 0L) {
-            long fresh = IDS.incrementAndGet();
-            i = ID.compareAndSet(this, 0L, fresh) ? fresh : id;
+        int i = id;
+        if (i == 0) {
+            int fresh = IDS.incrementAndGet();
+            if (fresh == 0) fresh = IDS.incrementAndGet(); // after 2^32 names: 0 means "not numbered"
+            i = ID.compareAndSet(this, 0, fresh) ? fresh : id;
         }
         return "Task-" + i;
     }

@@ -38,12 +38,25 @@ import java.util.function.Supplier
  *
  * [loopCore] is that loop (null for a waiter created outside any loop and for the shared
  * completed future, which use the caller's loop or the shared one); [taskCore] is the task core
- * behind a `Task` (the typed link by which the engine finds the task behind a stage).
+ * behind a `Task` (the typed link, made at construction, by which the engine finds the task behind
+ * a stage: no process-wide hook).
  */
 public abstract class LoopFuture<T> protected constructor(
-    @get:JvmSynthetic internal val loopCore: LoopCore?,
-    @get:JvmSynthetic internal val taskCore: TaskCore?,
+    /** The typed link: the [TaskCore] behind a task, else the [LoopCore] the future belongs to (or null). One field for both. */
+    private val link: Any?,
 ) : CompletableFuture<T>() {
+    /** The loop this future belongs to (a task's loop, a waiter's loop), or null. */
+    @get:JvmSynthetic
+    internal val loopCore: LoopCore?
+        get() {
+            val l = link
+            return if (l is TaskCore) l.loop else l as LoopCore?
+        }
+
+    /** The task core behind a `Task`, else null. */
+    @get:JvmSynthetic
+    internal val taskCore: TaskCore?
+        get() = link as? TaskCore
 
     // ---------------------------------------------------------------- engine side
 
@@ -263,7 +276,7 @@ private class CopyInto<T>(private val copy: Derived<T>) : BiConsumer<T, Throwabl
  * and of this stage — and so on down through nested compositions. Every walk is
  * a loop over a work list, never a recursion, so chains and nestings of any length are safe.
  */
-internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : LoopFuture<U>(loop, null) {
+internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : LoopFuture<U>(loop) {
     @Volatile
     private var inner: Any? = null
 

@@ -335,7 +335,7 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
 
     /** Gives this core a future nobody is handed (an internal coordinator), then starts it. */
     public fun launchHidden() {
-        host = HiddenFuture(loop, this)
+        host = HiddenFuture(this)
         launch()
     }
 
@@ -394,4 +394,4 @@ internal class CancelPropagation(private val core: TaskCore) : Runnable {
 }
 
 /** The future of a core that is never handed out (the coordinator of `asCompleted`). */
-private class HiddenFuture(loop: LoopCore, core: TaskCore) : LoopFuture<Any?>(loop, core)
+private class HiddenFuture(core: TaskCore) : LoopFuture<Any?>(core)

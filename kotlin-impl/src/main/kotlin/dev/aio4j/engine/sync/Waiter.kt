@@ -37,7 +37,7 @@ import java.util.ArrayDeque
 public abstract class Waiter<T> internal constructor(
     /** The loop the waiter was created on (its continuation runs there), or null. */
     loop: LoopCore?,
-) : LoopFuture<T>(loop, null), LoopCore.Undroppable {
+) : LoopFuture<T>(loop), LoopCore.Undroppable {
     @JvmField internal var prev: Waiter<*>? = null
     @JvmField internal var next: Waiter<*>? = null
     @JvmField internal var list: WaitList? = null
@@ -139,7 +139,7 @@ public abstract class Waiter<T> internal constructor(
  * change it, so one instance can be shared by every caller; its derived stages and compositions
  * belong to the loop that makes them (the shared loop outside any loop).
  */
-public class Ready<T>(value: T) : LoopFuture<T>(null, null) {
+public class Ready<T>(value: T) : LoopFuture<T>(null) {
     init {
         completeInternal(value)
     }
