@@ -26,10 +26,14 @@ import java.util.concurrent.CompletableFuture;
  * putters in the order they called {@link #put}. A {@code maxsize} of 0 means unbounded (not a
  * rendezvous).
  *
- * <p><b>Nothing is lost.</b> An item reaches exactly one getter. A get cancelled at the moment
- * an item reaches it gives the item back: to the next waiting getter, or back to the front of
- * the queue (where it came from); the queue may then hold one item more than {@code maxsize} for
- * a moment. A put is final once its item is in the queue.
+ * <p><b>Nothing is lost, nothing overtakes.</b> An item stays in the queue until a getter takes
+ * it: a waiting getter is only woken when an item arrives, and takes the item itself when its
+ * future completes. A get cancelled before that leaves the item where it is (and the next waiting
+ * getter is woken for it), so nobody — the same consumer getting again, another getter,
+ * {@link #size()}, {@link #isEmpty()}, {@link #isFull()} — ever sees an item missing, doubled or
+ * out of order: a single consumer of a {@link #fifo} queue receives the items in the order they
+ * were put, whatever happens to its gets (cancelled, timed out). A bounded queue never holds more
+ * than {@code maxsize} items. A put is final once its item is in the queue.
  *
  * <p><b>Counting work.</b> Every item put counts as unfinished until a consumer calls
  * {@link #taskDone()} for it; {@link #join()} waits until none is unfinished.
@@ -47,11 +51,12 @@ public final class AsyncQueue<T> {
     final QueueCore core;
     private final boolean naturalOrder;
 
-    private AsyncQueue(int maxsize, int kind, Comparator<? super T> comparator, boolean naturalOrder) {
+    private AsyncQueue(int maxsize, QueueCore.Kind kind, Comparator<? super T> comparator, boolean naturalOrder) {
         if (maxsize < 0) throw new IllegalArgumentException("maxsize < 0: " + maxsize);
         @SuppressWarnings("unchecked")
         Comparator<Object> c = (Comparator<Object>) comparator;
-        this.core = new QueueCore(maxsize, kind, c, QueueShutDownException::new);
+        this.core = new QueueCore(maxsize, kind, c, QueueShutDownException::new,
+                () -> new QueueEmptyException("the queue is empty: " + this));
         this.naturalOrder = naturalOrder;
     }
 
@@ -64,7 +69,7 @@ public final class AsyncQueue<T> {
      * @throws IllegalArgumentException if {@code maxsize} is negative
      */
     public static <T> AsyncQueue<T> fifo(int maxsize) {
-        return new AsyncQueue<>(maxsize, QueueCore.FIFO, null, false);
+        return new AsyncQueue<>(maxsize, QueueCore.Kind.FIFO, null, false);
     }
 
     /**
@@ -76,7 +81,7 @@ public final class AsyncQueue<T> {
      * @throws IllegalArgumentException if {@code maxsize} is negative
      */
     public static <T> AsyncQueue<T> lifo(int maxsize) {
-        return new AsyncQueue<>(maxsize, QueueCore.LIFO, null, false);
+        return new AsyncQueue<>(maxsize, QueueCore.Kind.LIFO, null, false);
     }
 
     /**
@@ -93,7 +98,7 @@ public final class AsyncQueue<T> {
      */
     public static <T> AsyncQueue<T> priority(int maxsize, Comparator<? super T> comparator) {
         Objects.requireNonNull(comparator, "comparator");
-        return new AsyncQueue<>(maxsize, QueueCore.PRIORITY, comparator, false);
+        return new AsyncQueue<>(maxsize, QueueCore.Kind.PRIORITY, comparator, false);
     }
 
     /**
@@ -105,7 +110,7 @@ public final class AsyncQueue<T> {
      * @throws IllegalArgumentException if {@code maxsize} is negative
      */
     public static <T extends Comparable<? super T>> AsyncQueue<T> priority(int maxsize) {
-        return new AsyncQueue<>(maxsize, QueueCore.PRIORITY, null, true);
+        return new AsyncQueue<>(maxsize, QueueCore.Kind.PRIORITY, null, true);
     }
 
     private void checkItem(T item) {
@@ -155,9 +160,14 @@ public final class AsyncQueue<T> {
      */
     public void putNowait(T item) {
         checkItem(item);
-        int r = core.offer(item);
-        if (r == QueueCore.FULL) throw new QueueFullException("the queue is full: " + this);
-        if (r == QueueCore.REFUSED) throw new QueueShutDownException();
+        switch (core.offer(item)) {
+            case OK:
+                return;
+            case FULL:
+                throw new QueueFullException("the queue is full: " + this);
+            default:
+                throw new QueueShutDownException();
+        }
     }
 
     // ------------------------------------------------------------------ getting
@@ -170,10 +180,15 @@ public final class AsyncQueue<T> {
      * it fails with {@link QueueShutDownException} once none is left (or when the queue is shut
      * down while it waits).
      *
+     * <p>An item is promised to a waiting get when it arrives; a later {@code get()} waits behind
+     * the gets that came before it, while {@link #getNowait()} takes whatever the queue holds.
+     *
      * <p><b>Cancelling</b> the future (or a stage derived from it) withdraws the get: it
-     * completes with a {@link CancellationException}. If an item reached it at that same moment,
-     * the item goes to the next waiting getter or back to the front of the queue: never lost, and
-     * never handed to a cancelled get. {@code completeExceptionally} (hence {@code orTimeout})
+     * completes with a {@link CancellationException}, and the item it was woken for (if any)
+     * stays at its place in the queue, for the next waiting getter or the next get. Once the get
+     * has taken its item, cancelling returns false and the future completes with the item: an
+     * item is never lost, and never handed to a cancelled get. {@code completeExceptionally}
+     * (hence {@code orTimeout})
      * withdraws the same way; {@code complete} and {@code obtrude*} throw
      * {@link UnsupportedOperationException}.
      *
@@ -185,7 +200,9 @@ public final class AsyncQueue<T> {
     }
 
     /**
-     * Takes an item if there is one now (asyncio's {@code get_nowait}); never waits.
+     * Takes an item if there is one now (asyncio's {@code get_nowait}); never waits. It takes the
+     * first item whenever the queue is not empty, even one a waiting get was just woken for; that
+     * get then waits again, first in line.
      *
      * @return the item
      * @throws QueueEmptyException if the queue is empty (and not shut down)
@@ -193,10 +210,7 @@ public final class AsyncQueue<T> {
      */
     @SuppressWarnings("unchecked")
     public T getNowait() {
-        Object x = core.poll();
-        if (x == QueueCore.EMPTY) throw new QueueEmptyException("the queue is empty: " + this);
-        if (x == QueueCore.SHUT_DOWN) throw new QueueShutDownException();
-        return (T) x;
+        return (T) core.poll(); // throws QueueEmptyException or QueueShutDownException
     }
 
     // ------------------------------------------------------------------ work accounting
@@ -291,8 +305,7 @@ public final class AsyncQueue<T> {
     }
 
     /**
-     * Tells whether the queue is bounded and has {@link #maxsize()} items (or more, for a moment,
-     * after a cancelled get gave its item back).
+     * Tells whether the queue is bounded and has {@link #maxsize()} items.
      *
      * @return true if a put would wait now
      */

@@ -254,26 +254,90 @@ class AsyncQueueTest {
         }
     }
 
+    /** Blocks {@code loop} until the returned future is completed (no sleeps: the loop's task waits on it). */
+    private static CompletableFuture<Void> hold(Loop loop) {
+        CompletableFuture<Void> holding = new CompletableFuture<>();
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        loop.execute(() -> {
+            holding.complete(null);
+            hold.join();
+        });
+        await(holding);
+        return hold;
+    }
+
     @Test
-    void aGetCancelledAsItsItemArrivesPutsTheItemBackAtTheFront() throws Exception {
+    void aWokenGetCancelledLeavesItsItemInPlaceAndTheSameConsumerGetsItNext() throws Exception {
         AsyncQueue<String> q = AsyncQueue.fifo(0);
         try (Loop loop = Loop.create("getter")) {
             CompletableFuture<String> g = SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(q.get()));
-            CompletableFuture<Void> holding = new CompletableFuture<>();
-            CompletableFuture<Void> hold = new CompletableFuture<>();
-            loop.execute(() -> {
-                holding.complete(null);
-                hold.join();
-            });
-            await(holding);
-            q.putNowait("first"); // handed to g; its delivery waits for the loop
+            CompletableFuture<Void> hold = hold(loop);
+            q.putNowait("first"); // wakes g; it would take the item when its loop runs it
             q.putNowait("second");
-            assertTrue(g.cancel(true)); // cancelled while the item travels
+            assertEquals(2, q.size(), "the item stays in the queue until the getter takes it");
+            assertTrue(g.cancel(true)); // cancelled while woken
+            assertTrue(g.isCancelled());
+            assertEquals("first", q.get().getNow(null), "the same consumer, getting again, gets the same item");
             hold.complete(null);
-            SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(null)); // the delivery has run
-            assertEquals(List.of("first", "second"), drain(q));
+            SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(null)); // the delivery has run: it did nothing
+            assertEquals(List.of("second"), drain(q));
             assertEquals(2, q.core.unfinishedTasks());
+            assertEquals(0, q.core.reservedCount());
         }
+    }
+
+    @Test
+    void aWokenGetCancelledInABoundedQueueKeepsSizeWithinMaxsizeAndOrder() throws Exception {
+        AsyncQueue<String> q = AsyncQueue.fifo(1);
+        try (Loop loop = Loop.create("getter")) {
+            CompletableFuture<String> g = SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(q.get()));
+            CompletableFuture<Void> hold = hold(loop);
+            q.putNowait("first"); // wakes g
+            assertTrue(q.isFull());
+            CompletableFuture<Void> p = q.put("second");
+            assertPending(p); // no room until an item actually leaves
+            assertTrue(g.cancel(true));
+            assertEquals(1, q.size());
+            assertEquals("first", q.getNowait());
+            assertTrue(p.isDone(), "the item leaving admitted the waiting put");
+            assertEquals(1, q.size());
+            hold.complete(null);
+            SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(null));
+            assertEquals("second", q.getNowait());
+        }
+    }
+
+    @Test
+    void aWokenGetterKeepsItsTurnWhenGetNowaitTakesItsItem() throws Exception {
+        AsyncQueue<String> q = AsyncQueue.fifo(0);
+        try (Loop loop = Loop.create("getter")) {
+            CompletableFuture<String> g1 = SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(q.get()));
+            CompletableFuture<String> g2 = q.get(); // outside any loop: completes on the thread that hands it its item
+            CompletableFuture<Void> hold = hold(loop);
+            q.putNowait("a"); // wakes g1 (g2 stays in line behind it)
+            CompletableFuture<String> later = q.get();
+            assertPending(later); // a later get waits behind the woken getter
+            assertTrue(later.cancel(true));
+            assertEquals("a", q.getNowait()); // getNowait never waits: it takes what is there
+            hold.complete(null);
+            SyncTesting.onLoop(loop, () -> CompletableFuture.completedFuture(null)); // g1 found nothing: back at the head of the line
+            assertPending(g1);
+            q.putNowait("b");
+            assertEquals("b", await(g1));
+            assertPending(g2);
+            q.putNowait("c");
+            assertEquals("c", g2.getNow(null));
+        }
+    }
+
+    @Test
+    void aGetCancelledAfterItTookItsItemAnswersFalseAndCompletesWithIt() {
+        AsyncQueue<String> q = AsyncQueue.fifo(0);
+        CompletableFuture<String> g = q.get();
+        q.putNowait("x"); // no loop: taken and completed at once, inline
+        assertFalse(g.cancel(true));
+        assertEquals("x", g.getNow(null));
+        assertTrue(q.isEmpty());
     }
 
     @Test

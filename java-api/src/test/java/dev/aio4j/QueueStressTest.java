@@ -5,11 +5,16 @@ import static dev.aio4j.SyncTesting.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.Test;
@@ -17,9 +22,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Producers and consumers on several loops and threads, with random cancellation of puts and
- * gets from two threads: every item whose put succeeded is received exactly once or is still
- * queued, no item of a cancelled put is ever received; with one producer and one consumer the
- * order is kept whatever gets are cancelled.
+ * gets from other threads: every item whose put succeeded is received exactly once or is still
+ * queued, no item of a cancelled put is ever received (cancelled puts are forced before the storm,
+ * then counted); with one producer and one consumer the order is kept whatever happens to the
+ * gets (cancelled from another thread, timed out by {@link Async#waitFor}), and {@code size()},
+ * sampled from another thread, never exceeds {@code maxsize}.
  */
 @Timeout(60)
 class QueueStressTest {
@@ -28,10 +35,20 @@ class QueueStressTest {
     void everyItemIsReceivedExactlyOnceOrStillQueued() throws Exception {
         int perProducer = 5_000 * SCALE;
         int producers = 3;
-        int items = perProducer * producers;
-        AsyncQueue<Integer> q = AsyncQueue.fifo(16);
+        int maxsize = 16;
+        int forced = 4;
+        int produced = perProducer * producers;
+        int items = produced + maxsize + forced;
+        AsyncQueue<Integer> q = AsyncQueue.fifo(maxsize);
         AtomicIntegerArray received = new AtomicIntegerArray(items);
         AtomicReferenceArray<CompletableFuture<Void>> puts = new AtomicReferenceArray<>(items);
+        // by construction, before any consumer runs: fill the queue, then puts that must wait, cancelled
+        for (int i = produced; i < produced + maxsize; i++) puts.set(i, q.put(i));
+        for (int i = produced + maxsize; i < items; i++) {
+            CompletableFuture<Void> p = q.put(i);
+            puts.set(i, p);
+            assertTrue(!p.isDone() && p.cancel(true), "a put into a full queue waits, and cancelling it withdraws it");
+        }
         List<CompletableFuture<Void>> consumersDone = new ArrayList<>();
         List<Loop> loops = new ArrayList<>();
         try (StressSupport.Cancellers cancellers = new StressSupport.Cancellers(2, 0.2)) {
@@ -69,7 +86,7 @@ class QueueStressTest {
                 assertEquals(1, received.get(i), "item " + i + " received " + received.get(i) + " times");
             }
         }
-        assertTrue(cancelledPuts > 0, "no put was cancelled: the test proved nothing about cancelled puts");
+        assertTrue(cancelledPuts >= forced, "the cancelled puts made before the storm are counted: " + cancelledPuts);
         assertEquals(0, q.core.waiterCount());
     }
 
@@ -120,6 +137,68 @@ class QueueStressTest {
         assertEquals(items, got.size());
         int expected = 0;
         for (int x : got) assertEquals(expected++, x);
+    }
+
+    @Test
+    void oneConsumerKeepsOrderWithTimedOutGetsAndSizeNeverExceedsMaxsize() throws Exception {
+        int items = 10_000 * SCALE;
+        int maxsize = 4;
+        AsyncQueue<Integer> q = AsyncQueue.fifo(maxsize);
+        ConcurrentLinkedQueue<Integer> got = new ConcurrentLinkedQueue<>();
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        AtomicInteger maxSeen = new AtomicInteger();
+        AtomicInteger samples = new AtomicInteger();
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                int n = q.size();
+                maxSeen.accumulateAndGet(n, Math::max);
+                samples.incrementAndGet();
+            }
+        }, "size-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        try (Loop consumer = Loop.create("timed-consumer"); Loop producer = Loop.create("timed-producer");
+                StressSupport.Cancellers cancellers = new StressSupport.Cancellers(1, 0.3)) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            consumer.execute(() -> consumeTimed(consumer, q, got, cancellers, done, 0));
+            AtomicReferenceArray<CompletableFuture<Void>> puts = new AtomicReferenceArray<>(items);
+            await(await(producer.task(() -> CompletableFuture.completedFuture(produce(q, puts, 0, items, null)))));
+            q.shutdown();
+            await(done);
+        } finally {
+            sampling.set(false);
+            sampler.join(10_000);
+        }
+        assertTrue(samples.get() > 0);
+        assertTrue(maxSeen.get() <= maxsize, "size() exceeded maxsize: " + maxSeen.get());
+        assertEquals(items, got.size());
+        int expected = 0;
+        for (int x : got) assertEquals(expected++, x);
+    }
+
+    /** Gets under a deadline (a zero or tiny one every other round, so that many time out), or cancelled from another thread. */
+    private static void consumeTimed(Loop loop, AsyncQueue<Integer> q, ConcurrentLinkedQueue<Integer> got,
+            StressSupport.Cancellers cancellers, CompletableFuture<Void> done, int round) {
+        CompletableFuture<Integer> g = q.get();
+        CompletionStage<Integer> r;
+        if (round % 2 == 0) {
+            r = Async.waitFor(g, Duration.ofNanos(round % 4 == 0 ? 0 : 20_000));
+        } else {
+            if (!g.isDone()) cancellers.add(g);
+            r = g;
+        }
+        r.whenComplete((x, e) -> {
+            if (e == null) got.add(x);
+            else if (unwrap(e) instanceof QueueShutDownException) {
+                done.complete(null);
+                return;
+            }
+            loop.execute(() -> consumeTimed(loop, q, got, cancellers, done, round + 1));
+        });
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     private static void consumeOrdered(Loop loop, AsyncQueue<Integer> q, ConcurrentLinkedQueue<Integer> got,

@@ -187,6 +187,17 @@ internal class WaitList {
         return true
     }
 
+    /** Puts [w] at the head, ahead of every waiter (a woken waiter that must wait again keeps its turn). */
+    fun addFirst(w: Waiter<*>) {
+        w.list = this
+        w.prev = null
+        val h = head
+        w.next = h
+        if (h == null) tail = w else h.prev = w
+        head = w
+        size++
+    }
+
     fun poll(): Waiter<*>? {
         val h = head ?: return null
         remove(h)

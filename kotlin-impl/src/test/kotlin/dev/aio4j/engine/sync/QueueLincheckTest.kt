@@ -4,150 +4,253 @@ import org.jetbrains.lincheck.datastructures.IntGen
 import org.jetbrains.lincheck.datastructures.Operation
 import org.jetbrains.lincheck.datastructures.Param
 import org.jetbrains.lincheck.datastructures.Validate
+import dev.aio4j.engine.LoopCore
+import dev.aio4j.engine.TaskCore
+import dev.aio4j.engine.TaskRegistry
+import dev.aio4j.engine.TimerNode
+import kotlinx.coroutines.CoroutineDispatcher
 import org.junit.jupiter.api.Test
+import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicIntegerArray
-import java.util.concurrent.atomic.AtomicInteger
+
+/** A [QueueCore] for the model-checking tests: poll's failures become -1 (empty) and -2 (shut down). */
+private fun lincheckQueue(maxsize: Int) =
+    QueueCore(maxsize, QueueCore.Kind.FIFO, null, { ShutDown() }, { Empty() })
+
+private class ShutDown : RuntimeException(null, null, false, false)
+
+private class Empty : RuntimeException(null, null, false, false)
+
+private fun QueueCore.pollOrCode(): Int = try {
+    poll() as Int
+} catch (e: Empty) {
+    -1
+} catch (e: ShutDown) {
+    -2
+}
+
+/** Counts, per item value, the items put (admitted) and the items received or left queued. */
+private class Ledger(values: Int) {
+    val put = AtomicIntegerArray(values + 1)
+    val received = AtomicIntegerArray(values + 1)
+
+    fun check(q: QueueCore) {
+        while (true) {
+            val x = q.pollOrCode()
+            if (x < 0) break
+            received.incrementAndGet(x)
+        }
+        for (i in 0 until put.length()) {
+            check(put.get(i) == received.get(i)) { "item $i: put ${put.get(i)} times, received or queued ${received.get(i)} times; $q" }
+        }
+    }
+}
 
 /**
- * Model checking of an unbounded FIFO [QueueCore] with waiting getters that are cancelled, as a
- * safety check: in every interleaving of putNowait, getNowait, get (a getter that stays queued)
- * and cancel of a getter, every item put is received exactly once or is still queued, no item
- * reaches a cancelled getter, and no getter is left waiting while items are queued (validated
- * after each run; items are unique).
- *
- * The operations return nothing because this part is not linearizable, by design: an item handed
- * to a getter whose future is cancelled at that moment travels back to the front of the queue,
- * and while it travels a put made later can be seen in the queue before it (Lincheck found the
- * history: get(0) waiting; putNowait(3) hands 3 to it; putNowait(2) finishes into the buffer;
- * cancel(0) answers true; the queue then holds [3, 2], which no sequential order produces). That
- * is the price of never handing an item to a cancelled getter and never losing it.
+ * A loop that runs nothing by itself: a woken getter's delivery waits until the test runs it
+ * ([GetterSlots.run]), an operation of its own, so that the model checker can interleave anything
+ * between the wake-up and the take. (What is posted is dropped: the test runs the getter itself,
+ * and running a getter that is not woken does nothing.)
+ */
+private class StepLoop : LoopCore("lincheck-steps") {
+    override fun post(r: Runnable) {}
+
+    override val registry: TaskRegistry get() = throw UnsupportedOperationException()
+    override val dispatcher: CoroutineDispatcher get() = throw UnsupportedOperationException()
+    override fun isLoopThread(): Boolean = false
+    override val isSingleThreaded: Boolean get() = true
+    override fun postYield(r: Runnable) = post(r)
+    override fun schedule(node: TimerNode, delayNanos: Long) = throw UnsupportedOperationException()
+    override fun unschedule(node: TimerNode) = throw UnsupportedOperationException()
+    override fun launch(core: TaskCore) = throw UnsupportedOperationException()
+    override fun deliver(target: TaskCore, tag: Int, value: Any?, error: Throwable?) = throw UnsupportedOperationException()
+    override fun currentTask(): TaskCore? = null
+    override fun setCurrentTask(core: TaskCore?) {}
+    override val isClosed: Boolean get() = false
+    override fun close() {}
+}
+
+/**
+ * Two getters on a [StepLoop], one per slot; each slot is used once (a get into a used slot
+ * answers -3 and does nothing), so every getter can be run and cancelled by the operations.
+ */
+private class GetterSlots(private val q: QueueCore, private val ledger: Ledger) {
+    private val loop = StepLoop()
+    private val slots = arrayOfNulls<CompletableFuture<Any?>>(2)
+
+    /** Gets: the item if one was free, 0 if the getter waits (its item is counted when it arrives), -3 if the slot was used. */
+    fun get(slot: Int): Int {
+        val f = synchronized(this) {
+            if (slots[slot] != null) return -3
+            val f = q.get(loop)
+            slots[slot] = f
+            f
+        }
+        f.thenAccept { x -> ledger.received.incrementAndGet(x as Int) }
+        return if (f.isDone) f.join() as Int else 0
+    }
+
+    private fun at(slot: Int): CompletableFuture<Any?>? = synchronized(this) { slots[slot] }
+
+    fun cancel(slot: Int): Boolean = at(slot)?.cancel(false) ?: false
+
+    /** Runs the delivery of the slot's getter, as its loop would: it takes its item if it was woken. */
+    fun run(slot: Int) {
+        (at(slot) as Runnable?)?.run()
+    }
+}
+
+/**
+ * Model checking of an unbounded FIFO [QueueCore] with waiting getters that are cancelled: every
+ * interleaving of putNowait, getNowait, get (a getter that waits, on a [StepLoop]), the
+ * delivery of a woken getter (where it takes its item), cancel of a getter and size is
+ * linearizable. An item stays in the queue until a getter takes it, so a getter cancelled after
+ * it was woken never makes an item disappear for a moment, reappear, or come out after an item
+ * put later (the old hand-over failed this: the item travelled to the getter and back). Validated
+ * after each run: every item put is received exactly once or still queued, and no getter waits
+ * in line while items are free.
  */
 @Param(name = "slot", gen = IntGen::class, conf = "0:1")
+@Param(name = "item", gen = IntGen::class, conf = "1:3")
 internal class QueueLincheckTest {
-    private val q = QueueCore(0, QueueCore.FIFO, null) { IllegalStateException("shut down") }
-    private val getters = LincheckSlots()
-    private val nextItem = AtomicInteger()
-    private val put = AtomicIntegerArray(MAX_ITEMS)
-    private val received = AtomicIntegerArray(MAX_ITEMS)
+    private val q = lincheckQueue(0)
+    private val ledger = Ledger(3)
+    private val getters = GetterSlots(q, ledger)
 
     @Operation
-    fun putNowait() {
-        val item = nextItem.incrementAndGet()
-        if (q.offer(item) == QueueCore.OK) put.incrementAndGet(item)
+    fun putNowait(@Param(name = "item") item: Int): QueueCore.Offer {
+        val r = q.offer(item)
+        if (r == QueueCore.Offer.OK) ledger.put.incrementAndGet(item)
+        return r
     }
 
     @Operation
-    fun getNowait() {
-        val x = q.poll()
-        if (x != QueueCore.EMPTY) received.incrementAndGet(x as Int)
+    fun getNowait(): Int {
+        val x = q.pollOrCode()
+        if (x > 0) ledger.received.incrementAndGet(x)
+        return x
     }
 
     @Operation
-    fun getWaiting(@Param(name = "slot") slot: Int) {
-        getters.call(slot) { q.get() }.thenAccept { x -> received.incrementAndGet(x as Int) }
-    }
+    fun getWaiting(@Param(name = "slot") slot: Int): Int = getters.get(slot)
 
     @Operation
-    fun cancel(@Param(name = "slot") slot: Int) {
-        getters.cancel(slot)
-    }
+    fun cancel(@Param(name = "slot") slot: Int): Boolean = getters.cancel(slot)
+
+    /** The woken getter in [slot] takes its item now (its delivery, which a loop would run). */
+    @Operation
+    fun deliver(@Param(name = "slot") slot: Int) = getters.run(slot)
+
+    @Operation
+    fun size(): Int = q.size()
 
     @Validate
     fun everyItemOnceAndNoGetterLeftBehind() {
-        val queued = ArrayList<Int>()
-        while (true) {
-            val x = q.poll()
-            if (x == QueueCore.EMPTY) break
-            queued.add(x as Int)
-        }
-        for (x in queued) received.incrementAndGet(x)
-        for (i in 0 until MAX_ITEMS) {
-            check(received.get(i) == put.get(i)) { "item $i: put ${put.get(i)} times, received or queued ${received.get(i)} times" }
-        }
-        check(queued.isEmpty() || q.waiterCount() == 0) { "a getter waits while items were queued: $queued" }
+        check(q.waiterCount() == 0 || q.size() <= q.reservedCount()) { "a getter waits while items are free: $q" }
+        ledger.check(q)
     }
 
     @Test
     fun modelCheck() {
         LincheckBudget.options()
-            .addCustomScenario { // an item handed to the first getter as it is cancelled, with more puts and gets around
+            .addCustomScenario { // a woken getter cancelled before it takes, with more puts and gets around
                 initial {
                     actor(::getWaiting, 0)
                     actor(::getWaiting, 1)
                 }
                 parallel {
-                    thread { actor(::cancel, 0) }
                     thread {
-                        actor(::putNowait)
+                        actor(::cancel, 0)
+                        actor(::deliver, 1)
+                    }
+                    thread {
+                        actor(::putNowait, 1)
                         actor(::getNowait)
                     }
-                    thread { actor(::putNowait) }
+                    thread {
+                        actor(::putNowait, 2)
+                        actor(::deliver, 0)
+                    }
+                }
+            }
+            .addCustomScenario { // one consumer: its woken get cancelled, then it gets again; the item must come first
+                initial {
+                    actor(::getWaiting, 0)
+                    actor(::putNowait, 1)
+                }
+                parallel {
+                    thread {
+                        actor(::cancel, 0)
+                        actor(::getWaiting, 1)
+                    }
+                    thread {
+                        actor(::deliver, 0)
+                        actor(::putNowait, 2)
+                    }
+                    thread { actor(::size) }
                 }
             }
             .check(this::class.java)
     }
-
-    private companion object {
-        const val MAX_ITEMS = 64
-    }
 }
 
 /**
- * Model checking of a bounded (maxsize 1) FIFO [QueueCore] with waiting putters: every
- * interleaving of putNowait, put (a putter that stays queued), cancel of a putter, getNowait and
- * size is linearizable — a put is final once its item is admitted, a cancelled put's item never
- * enters — and no item is lost or doubled (validated: admitted = received + queued).
- *
- * Waiting getters are left out here: a getter cancelled as its item travels gives the item back
- * to the front, which can leave a bounded queue one item over maxsize for a moment — documented,
- * and not linearizable against a sequential queue that never exceeds maxsize.
+ * Model checking of a bounded (maxsize 1) FIFO [QueueCore] with waiting putters and getters,
+ * both cancelled: every interleaving of putNowait, put (a putter that waits), get (a getter that
+ * waits, on a [StepLoop]), its delivery, their cancellation, getNowait and size is linearizable —
+ * a put is final once its item is admitted, a cancelled put's item never enters, a cancelled get
+ * leaves its item in place, a putter is admitted only when an item leaves. Validated: the queue
+ * never holds more than maxsize items, and admitted = received + queued.
  */
 @Param(name = "slot", gen = IntGen::class, conf = "0:1")
 @Param(name = "item", gen = IntGen::class, conf = "1:3")
 internal class BoundedQueueLincheckTest {
-    private val q = QueueCore(1, QueueCore.FIFO, null) { IllegalStateException("shut down") }
+    private val q = lincheckQueue(1)
     private val putters = LincheckSlots()
-    private val admitted = AtomicInteger()
-    private val received = AtomicInteger()
+    private val ledger = Ledger(3)
+    private val getters = GetterSlots(q, ledger)
 
     @Operation
-    fun putNowait(@Param(name = "item") item: Int): Int {
+    fun putNowait(@Param(name = "item") item: Int): QueueCore.Offer {
         val r = q.offer(item)
-        if (r == QueueCore.OK) admitted.incrementAndGet()
+        if (r == QueueCore.Offer.OK) ledger.put.incrementAndGet(item)
         return r
     }
 
+    /** Puts: true if the item went in at once, else false (the putter waits; counted once admitted). */
     @Operation
-    fun putWaiting(@Param(name = "slot") slot: Int, @Param(name = "item") item: Int) {
-        putters.call(slot) { q.put(item) }.thenRun { admitted.incrementAndGet() }
+    fun putWaiting(@Param(name = "slot") slot: Int, @Param(name = "item") item: Int): Boolean {
+        val f = putters.call(slot) { q.put(item) }
+        f.thenRun { ledger.put.incrementAndGet(item) }
+        return f.isDone
     }
 
     @Operation
-    fun cancel(@Param(name = "slot") slot: Int): Boolean = putters.cancel(slot)
+    fun cancelPut(@Param(name = "slot") slot: Int): Boolean = putters.cancel(slot)
+
+    @Operation
+    fun getWaiting(@Param(name = "slot") slot: Int): Int = getters.get(slot)
+
+    @Operation
+    fun cancelGet(@Param(name = "slot") slot: Int): Boolean = getters.cancel(slot)
+
+    @Operation
+    fun deliver(@Param(name = "slot") slot: Int) = getters.run(slot)
 
     @Operation
     fun getNowait(): Int {
-        val x = q.poll()
-        if (x == QueueCore.EMPTY) return -1
-        received.incrementAndGet()
-        return x as Int
+        val x = q.pollOrCode()
+        if (x > 0) ledger.received.incrementAndGet(x)
+        return x
     }
 
     @Operation
     fun size(): Int = q.size()
 
-    @Operation
-    fun taskDone(): Boolean = try {
-        q.taskDone()
-        true
-    } catch (e: IllegalStateException) {
-        false
-    }
-
     @Validate
-    fun itemsAreConserved() {
-        check(admitted.get() == received.get() + q.size()) { "item lost or doubled: admitted=$admitted received=$received $q" }
+    fun itemsAreConservedAndNeverOverMaxsize() {
         check(q.size() <= 1) { "over maxsize: $q" }
+        ledger.check(q)
     }
 
     @Test
@@ -160,12 +263,31 @@ internal class BoundedQueueLincheckTest {
                     actor(::putWaiting, 1, 3)
                 }
                 parallel {
-                    thread { actor(::cancel, 0) }
+                    thread { actor(::cancelPut, 0) }
                     thread {
                         actor(::getNowait)
                         actor(::getNowait)
                     }
                     thread { actor(::size) }
+                }
+            }
+            .addCustomScenario { // a woken getter cancelled while putters wait for room
+                initial {
+                    actor(::getWaiting, 0)
+                    actor(::getWaiting, 1)
+                    actor(::putNowait, 1)
+                    actor(::putWaiting, 0, 2)
+                }
+                parallel {
+                    thread { actor(::cancelGet, 0) }
+                    thread {
+                        actor(::deliver, 0)
+                        actor(::deliver, 1)
+                    }
+                    thread {
+                        actor(::size)
+                        actor(::getNowait)
+                    }
                 }
             }
             .check(this::class.java)
