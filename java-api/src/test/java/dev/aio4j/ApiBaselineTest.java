@@ -88,7 +88,8 @@ class ApiBaselineTest {
         assertTrue(dump.contains("  public static <T> dev.aio4j.Task<java.util.List<T>> gather(java.util.concurrent.CompletionStage<? extends T>...)\n"), dump);
         assertTrue(dump.contains("  java.lang.Object invoke(kotlin.coroutines.Continuation<? super T>) throws java.lang.Exception\n"), dump);
         assertTrue(dump.contains("public static final record dev.aio4j.Outcome.Failure<T> implements dev.aio4j.Outcome<T>\n"), dump);
-        assertTrue(dump.lines().noneMatch(l -> l.contains("dev.aio4j.engine")), "no engine type in the public API");
+        assertTrue(dump.lines().filter(l -> l.startsWith("  ")).noneMatch(l -> l.contains("dev.aio4j.engine")),
+                "no engine type in a public member's signature");
         assertEquals(dump, dump(), "the dump is deterministic");
     }
 

@@ -59,12 +59,15 @@ class ModuleSeamTest {
                 && !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE)),
                 "dev.aio4j must read the engine without passing it on: " + api.requires());
 
+        // every package the engine exports (a new engine package is added to module-info.java the
+        // same way) goes to dev.aio4j only
         Map<String, Set<String>> engineExports = new TreeMap<>();
         for (ModuleDescriptor.Exports e : engine.exports()) {
             engineExports.put(e.source(), e.targets());
         }
-        assertEquals(Map.of("dev.aio4j.engine", Set.of("dev.aio4j"), "dev.aio4j.engine.sync", Set.of("dev.aio4j")), engineExports,
-                "the engine exports its packages to dev.aio4j only");
+        assertTrue(engineExports.keySet().containsAll(Set.of("dev.aio4j.engine", "dev.aio4j.engine.sync")), engineExports::toString);
+        engineExports.forEach((pkg, targets) ->
+                assertEquals(Set.of("dev.aio4j"), targets, () -> "the engine must export " + pkg + " to dev.aio4j only"));
         assertTrue(engine.opens().isEmpty() && !engine.isOpen(), "the engine opens nothing");
     }
 
