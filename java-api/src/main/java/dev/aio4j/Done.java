@@ -16,6 +16,8 @@ public record Done<F extends CompletionStage<?>>(Set<F> done, Set<F> pending) {
     /**
      * Creates the pair; the sets are kept as given.
      *
+     * @param done the completed stages, in input order, unmodifiable
+     * @param pending the stages still pending, in input order, unmodifiable
      * @throws NullPointerException if either set is null
      */
     public Done {

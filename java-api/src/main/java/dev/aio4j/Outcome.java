@@ -48,6 +48,7 @@ public sealed interface Outcome<T> {
         /**
          * Creates the outcome.
          *
+         * @param error the failure, unwrapped from {@link CompletionException}
          * @throws NullPointerException if {@code error} is null
          */
         public Failure {
