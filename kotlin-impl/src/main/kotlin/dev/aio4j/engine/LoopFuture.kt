@@ -245,13 +245,13 @@ public abstract class LoopFuture<T> protected constructor(
 
     private fun composeLoop(): LoopCore = homeLoop() ?: LoopCore.currentOrShared()
 
-    internal companion object {
-        /** How many already-complete compositions may nest on one thread before one continues on the loop instead. */
-        internal const val MAX_COMPOSE_DEPTH = 32
-
-        internal val ComposeDepth: ThreadLocal<IntArray> = ThreadLocal.withInitial { IntArray(1) }
-    }
 }
+
+/** How many already-complete compositions may nest on one thread before one continues on the loop instead. */
+private const val MAX_COMPOSE_DEPTH = 32
+
+/** The nesting depth of already-complete compositions running on each thread. */
+private val ComposeDepth: ThreadLocal<IntArray> = ThreadLocal.withInitial { IntArray(1) }
 
 /** Completes a local copy as its source completes. */
 private class CopyInto<T>(private val copy: Derived<T>) : BiConsumer<T, Throwable?> {
