@@ -1,0 +1,55 @@
+package dev.aio4j.engine
+
+import java.util.concurrent.Callable
+import java.util.concurrent.CompletionStage
+
+/**
+ * A task that runs a body on its loop and then awaits the stage the body returned: the task
+ * completes as that stage does. Cancelling it cancels that stage (which, if it is a task, cancels
+ * what that task awaits in turn).
+ */
+public open class BodyCore(loop: LoopCore, private val body: Callable<out CompletionStage<*>?>?) : TaskCore(loop) {
+    override fun start() {
+        val stage = runBody(body!!) ?: return
+        awaitStage(stage)
+    }
+
+    /** Runs [fn] as this task's code (current task set); null if it failed (the task is then failed and finished). */
+    protected fun runBody(fn: Callable<out CompletionStage<*>?>): CompletionStage<*>? {
+        val prev = loop.currentTask()
+        loop.setCurrentTask(this)
+        val stage: CompletionStage<*>?
+        try {
+            stage = fn.call()
+        } catch (t: Throwable) {
+            failWith(Outcomes.unwrap(t))
+            finish()
+            return null
+        } finally {
+            loop.setCurrentTask(prev)
+        }
+        if (stage == null) {
+            failWith(NullPointerException("the task's call() returned null instead of a CompletionStage"))
+            finish()
+        }
+        return stage
+    }
+
+    /** Suspends this task on [stage] (tag 0). A cancellation that arrived meanwhile is passed on to it. */
+    protected fun awaitStage(stage: CompletionStage<*>) {
+        setAwaiting(stage)
+        listenTo(stage, 0)
+        if (host!!.isDone && !isFinished) cancelStage(stage, null)
+    }
+
+    override fun onChildDone(tag: Int, value: Any?, error: Throwable?) {
+        setAwaiting(null)
+        if (error == null) completeWith(value) else failWith(error)
+        finish()
+    }
+
+    override fun onCancelled() {
+        val s = awaiting()
+        if (s != null) cancelStage(s, null)
+    }
+}

@@ -1,0 +1,96 @@
+package dev.aio4j.engine
+
+import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletionStage
+import java.util.function.Function
+
+/**
+ * asyncio's `wait`: completes with the done flags (mapped by [finisher]) when [mode] is met or the
+ * timeout passes; raises nothing and cancels nothing. Stops listening to what is still pending.
+ */
+public class WaitCore(
+    loop: LoopCore,
+    private val stages: Array<CompletionStage<*>>,
+    private val mode: Int,
+    private val timeoutNanos: Long,
+    private val finisher: Function<BooleanArray, Any?>,
+) : TaskCore(loop) {
+    private val done = BooleanArray(stages.size)
+    private var doneCount = 0
+    private var settled = false
+
+    override val startsInline: Boolean get() = true
+
+    override fun start() {
+        var satisfied = false
+        synchronized(this) {
+            for (i in stages.indices) {
+                if (isStageDone(stages[i])) {
+                    done[i] = true
+                    doneCount++
+                    if (meets(errorOfDone(stages[i]))) satisfied = true
+                }
+            }
+        }
+        if (satisfied || doneCount == stages.size) {
+            settle()
+            return
+        }
+        for (i in stages.indices) if (!done[i]) listenTo(stages[i], i)
+        if (timeoutNanos == 0L) onTimer() else if (timeoutNanos > 0L) loop.schedule(this, timeoutNanos)
+    }
+
+    private fun meets(error: Throwable?): Boolean = when (mode) {
+        FIRST_COMPLETED -> true
+        FIRST_EXCEPTION -> error != null && error !is CancellationException
+        else -> false
+    }
+
+    override fun onChildDone(tag: Int, value: Any?, error: Throwable?) {
+        val now: Boolean
+        synchronized(this) {
+            if (settled || done[tag]) return
+            done[tag] = true
+            doneCount++
+            now = meets(error) || doneCount == stages.size
+        }
+        if (now) settle()
+    }
+
+    override fun onTimer() {
+        settle()
+    }
+
+    private fun settle() {
+        val flags: BooleanArray
+        synchronized(this) {
+            if (settled) return
+            settled = true
+            flags = done.clone()
+        }
+        cleanup(flags)
+        completeWith(finisher.apply(flags))
+        finish()
+    }
+
+    private fun cleanup(flags: BooleanArray) {
+        if (timeoutNanos > 0L) loop.unschedule(this)
+        for (i in stages.indices) if (!flags[i]) stopListening(stages[i])
+    }
+
+    override fun onCancelled() {
+        val flags: BooleanArray
+        synchronized(this) {
+            settled = true
+            flags = done.clone()
+        }
+        cleanup(flags)
+        finish()
+    }
+
+    public companion object {
+        public const val FIRST_COMPLETED: Int = 0
+        public const val FIRST_EXCEPTION: Int = 1
+        public const val ALL_COMPLETED: Int = 2
+    }
+}
