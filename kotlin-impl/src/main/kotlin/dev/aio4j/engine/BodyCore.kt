@@ -14,26 +14,12 @@ public open class BodyCore(loop: LoopCore, private val body: Callable<out Comple
         awaitStage(stage)
     }
 
-    /** Runs [fn] as this task's code (current task set); null if it failed (the task is then failed and finished). */
-    protected fun runBody(fn: Callable<out CompletionStage<*>?>): CompletionStage<*>? {
-        val prev = loop.currentTask()
-        loop.setCurrentTask(this)
-        val stage: CompletionStage<*>?
-        try {
-            stage = fn.call()
-        } catch (t: Throwable) {
-            failWith(Outcomes.unwrap(t))
-            finish()
-            return null
-        } finally {
-            loop.setCurrentTask(prev)
-        }
-        if (stage == null) {
-            failWith(NullPointerException("the task's call() returned null instead of a CompletionStage"))
+    /** Runs [fn] as this task's code; null if it failed (the task is then failed and finished). */
+    protected fun runBody(fn: Callable<out CompletionStage<*>?>): CompletionStage<*>? =
+        runTaskCode(this, fn, "the task's call()", { fn.call() }) { e ->
+            failWith(e)
             finish()
         }
-        return stage
-    }
 
     /** Suspends this task on [stage] (tag 0). A cancellation that arrived meanwhile is passed on to it. */
     protected fun awaitStage(stage: CompletionStage<*>) {

@@ -26,7 +26,7 @@ import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
  * another `CancellationException` cancels the task). Cancelling the task cancels the coroutine,
  * and the task finishes when the coroutine has ended.
  */
-public class SuspendCore(loop: LoopCore, private val call: Function<Continuation<Any?>, Any?>) : TaskCore(loop) {
+public class SuspendCore(loop: LoopCore, private val call: Function<Continuation<Any?>, Any?>) : OffLoopCore(loop) {
     /** The coroutine's `CoroutineName`: the task's name, set by the Java side before [launch]. */
     @JvmField
     public var coroutineName: String = "aio4j"
@@ -51,18 +51,12 @@ public class SuspendCore(loop: LoopCore, private val call: Function<Continuation
             failWith(asTaskFailure(t))
         } finally {
             setAwaiting(null)
-            if (loop.isLoopThread()) finish() else loop.post(Finisher())
+            finishOnLoop(true)
         }
     }
 
     override fun onCancelled() {
         job?.cancel() // null: start() has not stored it yet and cancels it itself
-    }
-
-    private inner class Finisher : Runnable {
-        override fun run() {
-            finish()
-        }
     }
 
     public companion object {

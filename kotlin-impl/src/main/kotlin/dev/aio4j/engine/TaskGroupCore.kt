@@ -71,18 +71,8 @@ public class TaskGroupCore(
 
     override fun start() {
         setAwaiting(Description())
-        val prev = loop.currentTask()
-        loop.setCurrentTask(this)
-        var stage: CompletionStage<*>? = null
         var error: Throwable? = null
-        try {
-            stage = body.apply(this)
-            if (stage == null) error = NullPointerException("the task group's body returned null instead of a CompletionStage")
-        } catch (t: Throwable) {
-            error = Outcomes.unwrap(t)
-        } finally {
-            loop.setCurrentTask(prev)
-        }
+        val stage = runTaskCode(this, body, "the task group's body", { body.apply(this) }) { error = it }
         if (stage == null) {
             bodyEnded(null, error)
             return

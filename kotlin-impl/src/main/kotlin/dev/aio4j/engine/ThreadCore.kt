@@ -11,7 +11,7 @@ import java.util.concurrent.RejectedExecutionException
  * on the loop. Cancelling interrupts the thread running it (or keeps it from starting); the task
  * finishes when the callable has returned.
  */
-public class ThreadCore(loop: LoopCore, private val executor: Executor, callable: Callable<out Any?>) : TaskCore(loop) {
+public class ThreadCore(loop: LoopCore, private val executor: Executor, callable: Callable<out Any?>) : OffLoopCore(loop) {
     private val work = Work(callable)
 
     override val startsInline: Boolean get() = true
@@ -45,7 +45,7 @@ public class ThreadCore(loop: LoopCore, private val executor: Executor, callable
             try {
                 super.run()
             } finally {
-                loop.post(Finisher())
+                finishOnLoop(false)
             }
         }
 
@@ -61,11 +61,5 @@ public class ThreadCore(loop: LoopCore, private val executor: Executor, callable
         }
 
         override fun toString(): String = "thread work"
-    }
-
-    private inner class Finisher : Runnable {
-        override fun run() {
-            finish()
-        }
     }
 }
