@@ -11,7 +11,7 @@ import java.util.function.Function
 public class WaitCore(
     loop: LoopCore,
     private val stages: Array<CompletionStage<*>>,
-    private val mode: Int,
+    private val mode: WaitMode,
     private val timeoutNanos: Long,
     private val finisher: Function<BooleanArray, Any?>,
 ) : TaskCore(loop) {
@@ -41,9 +41,9 @@ public class WaitCore(
     }
 
     private fun meets(error: Throwable?): Boolean = when (mode) {
-        FIRST_COMPLETED -> true
-        FIRST_EXCEPTION -> error != null && error !is CancellationException
-        else -> false
+        WaitMode.FIRST_COMPLETED -> true
+        WaitMode.FIRST_EXCEPTION -> error != null && error !is CancellationException
+        WaitMode.ALL_COMPLETED -> false
     }
 
     override fun onChildDone(tag: Int, value: Any?, error: Throwable?) {
@@ -87,10 +87,16 @@ public class WaitCore(
         cleanup(flags)
         finish()
     }
+}
 
-    public companion object {
-        public const val FIRST_COMPLETED: Int = 0
-        public const val FIRST_EXCEPTION: Int = 1
-        public const val ALL_COMPLETED: Int = 2
-    }
+/** When a [WaitCore] completes (asyncio's `return_when`); the public `ReturnWhen` maps onto it. */
+public enum class WaitMode {
+    /** As soon as any stage is done. */
+    FIRST_COMPLETED,
+
+    /** As soon as any stage fails (a cancellation is not a failure), else when all are done. */
+    FIRST_EXCEPTION,
+
+    /** When every stage is done. */
+    ALL_COMPLETED,
 }
