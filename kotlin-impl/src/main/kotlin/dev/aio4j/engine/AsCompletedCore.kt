@@ -15,7 +15,9 @@ public class AsCompletedCore(
     private val timeoutNanos: Long,
     private val timeoutText: String,
 ) : TaskCore(loop) {
+    // guarded by this; filled == outputs.size once it is over (every output filled, timed out, or cancelled)
     private var filled = 0
+    private var relays: Array<ForeignRelay?>? = null // by index, for the foreign stages listened to
 
     override val startsInline: Boolean get() = true
 
@@ -25,8 +27,29 @@ public class AsCompletedCore(
             finish()
             return
         }
-        if (timeoutNanos >= 0L) loop.schedule(this, timeoutNanos)
-        for (i in stages.indices) listenTo(stages[i], i)
+        // listen first, then arm the timer: a timer that fired first would stop listening before the listeners exist
+        val rs = arrayOfNulls<ForeignRelay>(stages.size)
+        synchronized(this) { relays = rs }
+        for (i in stages.indices) {
+            val r = listenWithdrawably(stages[i], i)
+            val over: Boolean
+            synchronized(this) {
+                rs[i] = r
+                over = filled == outputs.size
+            }
+            // over meanwhile (timed out, cancelled, or filled by stages already done): whoever ended it may have missed this one
+            if (over) stopListening(stages[i], r)
+        }
+        if (timeoutNanos >= 0L) {
+            loop.schedule(this, timeoutNanos)
+            if (synchronized(this) { filled == outputs.size }) loop.unschedule(this) // over before the timer existed
+        }
+    }
+
+    /** Stops listening to every stage (once it is over; a stage that already delivered is unaffected). */
+    private fun stopListeningAll() {
+        val rs = synchronized(this) { relays }
+        for (i in stages.indices) stopListening(stages[i], rs?.get(i))
     }
 
     override fun onChildDone(tag: Int, value: Any?, error: Throwable?) {
@@ -52,7 +75,7 @@ public class AsCompletedCore(
             filled = outputs.size
         }
         for (k in from until outputs.size) out(k).settle(null, TimeoutException("as_completed timed out after $timeoutText"))
-        for (s in stages) stopListening(s)
+        stopListeningAll()
         completeWith(null)
         finish()
     }
@@ -67,7 +90,7 @@ public class AsCompletedCore(
         }
         loop.unschedule(this)
         for (k in from until outputs.size) outputs[k].cancel("asCompleted was cancelled")
-        for (s in stages) stopListening(s)
+        stopListeningAll()
         finish()
     }
 }

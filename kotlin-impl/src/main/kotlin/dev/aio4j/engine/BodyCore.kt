@@ -21,11 +21,16 @@ public open class BodyCore(loop: LoopCore, private val body: Callable<out Comple
             finish()
         }
 
-    /** Suspends this task on [stage] (tag 0). A cancellation that arrived meanwhile is passed on to it. */
-    protected fun awaitStage(stage: CompletionStage<*>) {
+    /**
+     * Suspends this task on [stage] (tag 0). A cancellation that arrived meanwhile is passed on to
+     * it. If [withdrawable], listens so that it can stop: returns the relay for [stopListening].
+     */
+    protected fun awaitStage(stage: CompletionStage<*>, withdrawable: Boolean = false): ForeignRelay? {
         setAwaiting(stage)
-        listenTo(stage, 0)
+        var relay: ForeignRelay? = null
+        if (withdrawable) relay = listenWithdrawably(stage, 0) else listenTo(stage, 0)
         if (host!!.isDone && !isFinished) cancelStage(stage, null)
+        return relay
     }
 
     override fun onChildDone(tag: Int, value: Any?, error: Throwable?) {

@@ -4,11 +4,17 @@ import java.util.concurrent.CompletionStage
 
 /** `shield`: completes as the stage does; cancelling it stops listening and leaves the stage alone. */
 public class ShieldCore(loop: LoopCore, private val stage: CompletionStage<*>) : TaskCore(loop) {
+    @Volatile
+    private var relay: ForeignRelay? = null
+
     override val startsInline: Boolean get() = true
 
     override fun start() {
         setAwaiting(stage)
-        listenTo(stage, 0)
+        val r = listenWithdrawably(stage, 0)
+        relay = r
+        // cancelled while it began to listen (another worker may have run onCancelled without the relay)
+        if (isDone) stopListening(stage, r)
     }
 
     override fun onChildDone(tag: Int, value: Any?, error: Throwable?) {
@@ -18,7 +24,7 @@ public class ShieldCore(loop: LoopCore, private val stage: CompletionStage<*>) :
     }
 
     override fun onCancelled() {
-        stopListening(stage)
+        stopListening(stage, relay)
         finish()
     }
 }

@@ -18,6 +18,7 @@ public class WaitCore(
     private val done = BooleanArray(stages.size)
     private var doneCount = 0
     private var settled = false
+    private var relays: Array<ForeignRelay?>? = null // by index, for the foreign stages listened to
 
     override val startsInline: Boolean get() = true
 
@@ -36,8 +37,25 @@ public class WaitCore(
             settle()
             return
         }
-        for (i in stages.indices) if (!done[i]) listenTo(stages[i], i)
-        if (timeoutNanos == 0L) onTimer() else if (timeoutNanos > 0L) loop.schedule(this, timeoutNanos)
+        val rs = arrayOfNulls<ForeignRelay>(stages.size)
+        synchronized(this) { relays = rs }
+        for (i in stages.indices) {
+            if (done[i]) continue
+            val r = listenWithdrawably(stages[i], i)
+            val over: Boolean
+            synchronized(this) {
+                rs[i] = r
+                over = settled
+            }
+            // settled meanwhile (a stage completed on another thread): cleanup() may have missed this one
+            if (over) stopListening(stages[i], r)
+        }
+        if (timeoutNanos == 0L) {
+            onTimer()
+        } else if (timeoutNanos > 0L) {
+            loop.schedule(this, timeoutNanos)
+            if (synchronized(this) { settled }) loop.unschedule(this) // settled before the timer existed
+        }
     }
 
     private fun meets(error: Throwable?): Boolean = when (mode) {
@@ -75,7 +93,8 @@ public class WaitCore(
 
     private fun cleanup(flags: BooleanArray) {
         if (timeoutNanos > 0L) loop.unschedule(this)
-        for (i in stages.indices) if (!flags[i]) stopListening(stages[i])
+        val rs = synchronized(this) { relays?.clone() }
+        for (i in stages.indices) if (!flags[i]) stopListening(stages[i], rs?.get(i))
     }
 
     override fun onCancelled() {

@@ -14,11 +14,18 @@ import java.util.concurrent.atomic.AtomicBoolean
  */
 public class WaitForCore private constructor(
     loop: LoopCore,
-    @Volatile private var stage: CompletionStage<*>?,
+    private val given: CompletionStage<*>?,
     private val body: Callable<out CompletionStage<*>?>?,
     private val timeoutNanos: Long,
     private val timeout: Duration,
 ) : BodyCore(loop, null) {
+    /** The stage awaited, once this task listens to it (null before: the timer then leaves the timeout to start()). */
+    @Volatile
+    private var stage: CompletionStage<*>? = null
+
+    /** [stage]'s relay if it is a foreign stage; written before [stage], so whoever reads [stage] sees it. */
+    private var relay: ForeignRelay? = null
+
     @Volatile
     private var fired = false
 
@@ -32,13 +39,17 @@ public class WaitForCore private constructor(
 
     override fun start() {
         if (timeoutNanos > 0L) loop.schedule(this, timeoutNanos)
-        val s = if (body != null) runBody(body) else stage
+        val s = if (body != null) runBody(body) else given
         if (s == null) {
             loop.unschedule(this)
             return
         }
+        relay = awaitStage(s, withdrawable = true)
         stage = s
-        awaitStage(s)
+        if (isDone && !isStageDone(s)) { // cancelled meanwhile (awaitStage passed it on) and the stage refused
+            giveUp(s)
+            return
+        }
         if ((timeoutNanos == 0L || fired) && !isDone) onTimer()
     }
 
@@ -63,16 +74,21 @@ public class WaitForCore private constructor(
             return
         }
         timingOut = true
-        if (cancelStage(s, "timed out after $timeout")) {
+        if (cancelStage(s, "timed out after $timeout") && isStageDone(s)) { // its cancellation comes back to onChildDone
             failWith(timedOut())
         } else if (isStageDone(s)) { // completed while we cancelled: its outcome wins
             takeOutcome(s)
         } else { // a stage that cannot be cancelled: give up waiting for it
             failWith(timedOut())
-            stopListening(s)
-            setAwaiting(null)
-            finish()
+            giveUp(s)
         }
+    }
+
+    /** Stops waiting for [s], which refused to be cancelled; its callback no longer leads here. */
+    private fun giveUp(s: CompletionStage<*>) {
+        stopListening(s, relay)
+        setAwaiting(null)
+        finish()
     }
 
     private fun takeOutcome(s: CompletionStage<*>) {
@@ -82,7 +98,9 @@ public class WaitForCore private constructor(
 
     override fun onCancelled() {
         loop.unschedule(this)
-        super.onCancelled()
+        super.onCancelled() // cancels the stage
+        val s = stage
+        if (s != null && !isStageDone(s)) giveUp(s) // it refused: do not stay on it
     }
 
     /** Built only when a timeout happens (most waitFors never time out). */
