@@ -12,6 +12,7 @@ import java.util.concurrent.CancellationException
 import java.util.concurrent.TimeoutException
 import java.util.function.Function
 import kotlin.coroutines.Continuation
+import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 
@@ -84,7 +85,9 @@ internal class CurrentTaskElement(private val core: TaskCore) : ThreadContextEle
 
     override fun updateThreadContext(context: CoroutineContext): Any? {
         val loop = core.loop
-        if (!loop.isLoopThread()) return NOT_SET
+        // on the loop's own dispatcher only: a withContext(Dispatchers.IO) block runs on the shared loop's
+        // threads too, but it is not loop code
+        if (!loop.isLoopThread() || context[ContinuationInterceptor] !== loop.dispatcher) return NOT_SET
         val prev = loop.currentTask()
         loop.setCurrentTask(core)
         return prev
