@@ -512,7 +512,7 @@ public final class Async {
     private static <T> Task<T> startGroup(String name, Function<? super TaskGroup, ? extends CompletionStage<T>> body) {
         LoopCore loop = loopHere();
         loop.checkOpen();
-        return Task.launch(new TaskGroupCore(loop, core -> body.apply(new TaskGroup(core))), name);
+        return Task.launch(new TaskGroupCore(loop, core -> body.apply(new TaskGroup(core)), body), name);
     }
 
     // ------------------------------------------------------------------ Kotlin

@@ -16,7 +16,7 @@ public open class BodyCore(loop: LoopCore, private val body: Callable<out Comple
 
     /** Runs [fn] as this task's code; null if it failed (the task is then failed and finished). */
     protected fun runBody(fn: Callable<out CompletionStage<*>?>): CompletionStage<*>? =
-        runTaskCode(this, fn, "the task's call()", { fn.call() }) { e ->
+        runTaskCode(this, fn, "its call()", { fn.call() }) { e ->
             failWith(e)
             finish()
         }

@@ -34,8 +34,51 @@ internal inline fun runTaskCode(
     return stage
 }
 
-/** Messages about task code; built only when something went wrong. */
+/** Descriptions for error messages; built only when something went wrong, never on the hot path. */
 internal object TaskCode {
+    /** [what] of [core]'s task returned null: names the task and where its [body] was written. */
     fun returnedNull(core: TaskCore, body: Any, what: String): NullPointerException =
-        NullPointerException("$what returned null instead of a CompletionStage")
+        NullPointerException("${taskName(core)}: $what returned null instead of a CompletionStage (the body was written in ${origin(body)})")
+
+    /** What a message calls [stage]: `Task[name]` for a task, else its class (`CompletableFuture`). */
+    fun describeStage(stage: Any): String {
+        val core = Hosts.access.coreOf(stage)
+        return if (core != null) taskName(core) else simpleName(stage.javaClass)
+    }
+
+    /** `Task[name]`: the public task's `name()` (the one the user gave, or `Task-<n>`). */
+    fun taskName(core: TaskCore): String {
+        val host = core.host ?: return "a task"
+        val name = NAME.get(host.javaClass)
+        if (name != null) {
+            try {
+                return "Task[${name.invoke(host)}]"
+            } catch (e: ReflectiveOperationException) {
+                // fall through
+            }
+        }
+        return simpleName(host.javaClass)
+    }
+
+    /**
+     * Where [body] was written: the class that declares a lambda (its hidden class is named
+     * `Outer$$Lambda...`), or the body's own class. Costs nothing until a message needs it: no
+     * stack is captured when a task is created.
+     */
+    fun origin(body: Any): String {
+        val n = body.javaClass.name
+        val i = n.indexOf("\$\$Lambda")
+        return if (i >= 0) n.substring(0, i) else n
+    }
+
+    private fun simpleName(c: Class<*>): String = c.simpleName.ifEmpty { c.name }
+
+    /** The public `name()` of a host class, if it has one (the engine cannot see the public `Task` type). */
+    private val NAME = object : ClassValue<java.lang.reflect.Method?>() {
+        override fun computeValue(type: Class<*>): java.lang.reflect.Method? = try {
+            type.getMethod("name").takeIf { it.returnType == String::class.java }
+        } catch (e: NoSuchMethodException) {
+            null
+        }
+    }
 }

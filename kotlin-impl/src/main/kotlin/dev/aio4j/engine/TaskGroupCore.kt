@@ -25,6 +25,8 @@ import java.util.function.Function
 public class TaskGroupCore(
     loop: LoopCore,
     private val body: Function<TaskGroupCore, out CompletionStage<*>?>,
+    /** The user's body, for messages (where it was written); [body] may wrap it. */
+    private val origin: Any,
 ) : TaskCore(loop) {
     private val lock = Any()
 
@@ -72,7 +74,7 @@ public class TaskGroupCore(
     override fun start() {
         setAwaiting(Description())
         var error: Throwable? = null
-        val stage = runTaskCode(this, body, "the task group's body", { body.apply(this) }) { error = it }
+        val stage = runTaskCode(this, origin, "its task group body", { body.apply(this) }) { error = it }
         if (stage == null) {
             bodyEnded(null, error)
             return

@@ -103,8 +103,14 @@ public class WaitForCore private constructor(
         if (s != null && !isStageDone(s)) giveUp(s) // it refused: do not stay on it
     }
 
-    /** Built only when a timeout happens (most waitFors never time out). */
-    private fun timedOut(): TimeoutException = TimeoutException("timed out after $timeout")
+    /**
+     * Built only when a timeout happens (most waitFors never time out); says what timed out: the
+     * awaited stage for `waitFor`, this task for `timeout(d, body)`.
+     */
+    private fun timedOut(): TimeoutException {
+        val what = if (body != null) TaskCode.taskName(this) else TaskCode.describeStage(given!!)
+        return TimeoutException("$what timed out after $timeout")
+    }
 
     public companion object {
         /** `waitFor(stage, timeout)`. */
