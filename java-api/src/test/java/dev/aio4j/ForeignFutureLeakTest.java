@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(300)
 class ForeignFutureLeakTest {
     private static final int CALLS = 100_000;
+    /** Calls are made a batch at a time, then checked: fewer hand-offs between the test thread and the loop. */
+    private static final int BATCH = 1_000;
     private static final Duration FOREVER = Duration.ofDays(365);
 
     /** A future that refuses cancellation, as some libraries' futures do: {@code waitFor} has to give up on it. */
@@ -44,14 +46,21 @@ class ForeignFutureLeakTest {
     void repeatedWaitsOnALongLivedFutureLeaveNothingReachable() {
         CompletableFuture<String> longLived = new CompletableFuture<>();
         List<WeakReference<Object>> refs = new ArrayList<>(CALLS);
-        for (int i = 0; i < CALLS; i++) {
-            CompletableFuture<String> signal = new CompletableFuture<>();
-            Task<Done<CompletableFuture<String>>> w = Async.wait(List.of(longLived, signal), ReturnWhen.FIRST_COMPLETED);
-            signal.complete("signal " + i);
-            Done<CompletableFuture<String>> done = await(w);
-            assertSame(signal, done.done().iterator().next());
-            refs.add(new WeakReference<>(w));
-            refs.add(new WeakReference<>(done));
+        for (int b = 0; b < CALLS / BATCH; b++) {
+            List<CompletableFuture<String>> signals = new ArrayList<>(BATCH);
+            List<Task<Done<CompletableFuture<String>>>> waits = new ArrayList<>(BATCH);
+            for (int i = 0; i < BATCH; i++) {
+                CompletableFuture<String> signal = new CompletableFuture<>();
+                signals.add(signal);
+                waits.add(Async.wait(List.of(longLived, signal), ReturnWhen.FIRST_COMPLETED));
+            }
+            for (int i = 0; i < BATCH; i++) signals.get(i).complete("signal " + i);
+            for (int i = 0; i < BATCH; i++) {
+                Done<CompletableFuture<String>> done = await(waits.get(i));
+                assertSame(signals.get(i), done.done().iterator().next());
+                refs.add(new WeakReference<>(waits.get(i)));
+                refs.add(new WeakReference<>(done));
+            }
         }
         assertCollected(refs, "finished waits and their results");
         assertFalse(longLived.isDone());
@@ -61,10 +70,13 @@ class ForeignFutureLeakTest {
     void repeatedWaitForsThatTimeOutOnAFutureThatRefusesCancellationLeaveNothingReachable() {
         Uncancellable<String> longLived = new Uncancellable<>();
         List<WeakReference<Object>> refs = new ArrayList<>(CALLS);
-        for (int i = 0; i < CALLS; i++) {
-            Task<String> w = Async.waitFor(longLived, Duration.ZERO);
-            assertInstanceOf(TimeoutException.class, failure(w));
-            refs.add(new WeakReference<>(w));
+        for (int b = 0; b < CALLS / BATCH; b++) {
+            List<Task<String>> batch = new ArrayList<>(BATCH);
+            for (int i = 0; i < BATCH; i++) batch.add(Async.waitFor(longLived, Duration.ZERO));
+            for (Task<String> w : batch) {
+                assertInstanceOf(TimeoutException.class, failure(w));
+                refs.add(new WeakReference<>(w));
+            }
         }
         assertCollected(refs, "timed-out waitFors");
         assertFalse(longLived.isDone());
@@ -75,10 +87,13 @@ class ForeignFutureLeakTest {
         CompletableFuture<String> longLived = new CompletableFuture<>();
         CompletionStage<String> minimal = longLived.minimalCompletionStage(); // cancelling it cancels only a copy
         List<WeakReference<Object>> refs = new ArrayList<>(CALLS);
-        for (int i = 0; i < CALLS; i++) {
-            Task<String> w = Async.waitFor(minimal, Duration.ZERO);
-            assertInstanceOf(TimeoutException.class, failure(w));
-            refs.add(new WeakReference<>(w));
+        for (int b = 0; b < CALLS / BATCH; b++) {
+            List<Task<String>> batch = new ArrayList<>(BATCH);
+            for (int i = 0; i < BATCH; i++) batch.add(Async.waitFor(minimal, Duration.ZERO));
+            for (Task<String> w : batch) {
+                assertInstanceOf(TimeoutException.class, failure(w));
+                refs.add(new WeakReference<>(w));
+            }
         }
         assertCollected(refs, "timed-out waitFors");
         assertFalse(longLived.isDone());
@@ -101,10 +116,13 @@ class ForeignFutureLeakTest {
     void repeatedAsCompletedWithATimeoutOnALongLivedFutureLeaveNothingReachable() {
         CompletableFuture<String> longLived = new CompletableFuture<>();
         List<WeakReference<Object>> refs = new ArrayList<>(CALLS);
-        for (int i = 0; i < CALLS; i++) {
-            List<Task<String>> outs = Async.asCompleted(List.of(longLived), Duration.ZERO);
-            assertInstanceOf(TimeoutException.class, failure(outs.get(0)));
-            refs.add(new WeakReference<>(outs.get(0)));
+        for (int b = 0; b < CALLS / BATCH; b++) {
+            List<Task<String>> batch = new ArrayList<>(BATCH);
+            for (int i = 0; i < BATCH; i++) batch.add(Async.asCompleted(List.of(longLived), Duration.ZERO).get(0));
+            for (Task<String> out : batch) {
+                assertInstanceOf(TimeoutException.class, failure(out));
+                refs.add(new WeakReference<>(out));
+            }
         }
         assertCollected(refs, "timed-out asCompleted outputs");
         assertFalse(longLived.isDone());
