@@ -18,6 +18,7 @@ import dev.aio4j.engine.TaskGroupCore;
 import dev.aio4j.engine.ThreadCore;
 import dev.aio4j.engine.WaitCore;
 import dev.aio4j.engine.WaitForCore;
+import dev.aio4j.engine.WaitMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -258,10 +259,10 @@ public final class Async {
         Objects.requireNonNull(when, "when");
         CompletionStage<?>[] arr = checkedStages(futures, "futures");
         if (arr.length == 0) throw new IllegalArgumentException("futures is empty: there is nothing to wait for");
-        int mode = switch (when) {
-            case FIRST_COMPLETED -> WaitCore.FIRST_COMPLETED;
-            case FIRST_EXCEPTION -> WaitCore.FIRST_EXCEPTION;
-            case ALL_COMPLETED -> WaitCore.ALL_COMPLETED;
+        WaitMode mode = switch (when) {
+            case FIRST_COMPLETED -> WaitMode.FIRST_COMPLETED;
+            case FIRST_EXCEPTION -> WaitMode.FIRST_EXCEPTION;
+            case ALL_COMPLETED -> WaitMode.ALL_COMPLETED;
         };
         return Task.launch(new WaitCore(loopHere(), arr, mode, nanos, flags -> {
             Set<F> done = new LinkedHashSet<>();
@@ -521,7 +522,7 @@ public final class Async {
     private static <T> Task<T> startGroup(String name, Function<? super TaskGroup, ? extends CompletionStage<T>> body) {
         LoopCore loop = loopHere();
         loop.checkOpen();
-        return Task.launch(new TaskGroupCore(loop, core -> body.apply(new TaskGroup(core))), name);
+        return Task.launch(new TaskGroupCore(loop, core -> body.apply(new TaskGroup(core)), body), name);
     }
 
     // ------------------------------------------------------------------ loops over steps and items

@@ -317,6 +317,12 @@ public final class Task<T> extends LoopFuture<T> {
 
     // ------------------------------------------------------------------ read-only
 
+    /** What the engine's messages call this task: {@code Task[name]}. */
+    @Override
+    protected String label() {
+        return "Task[" + name() + "]";
+    }
+
     /** The message of the {@link UnsupportedOperationException} a read-only method throws. */
     @Override
     protected String readOnlyMessage(String what) {

@@ -72,11 +72,12 @@ public final class TaskGroup {
         TaskCore child = core.newChild(body);
         Task<T> task = new Task<>(child, name);
         switch (core.startChild(child)) {
-            case TaskGroupCore.STARTED:
+            case STARTED:
                 return task;
-            case TaskGroupCore.FINISHED:
+            case GROUP_FINISHED:
                 throw new IllegalStateException("task group " + groupName() + " has finished: it cannot start " + task.name()
                         + "; start children from the group's body or from its running tasks");
+            case GROUP_SHUTTING_DOWN:
             default:
                 throw new IllegalStateException("task group " + groupName() + " is shutting down (it was cancelled or one of its tasks failed):"
                         + " it cannot start " + task.name());

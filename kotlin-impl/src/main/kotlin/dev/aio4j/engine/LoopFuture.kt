@@ -96,6 +96,13 @@ public abstract class LoopFuture<T> protected constructor(
     /** Someone looked at the outcome (get, join, a dependent stage, an awaiting task). */
     protected open fun observed() {}
 
+    /** What error messages call this future: `Task[fetch]` for a task; the class name by default. */
+    protected open fun label(): String = javaClass.simpleName.ifEmpty { javaClass.name }
+
+    /** [label], for the engine's messages. */
+    @JvmSynthetic
+    internal fun labelInternal(): String = label()
+
     /** The sentence of an `UnsupportedOperationException` thrown by a read-only method. */
     protected open fun readOnlyMessage(method: String): String =
         "$method: this future is completed by aio4j only; cancel() gives it up"

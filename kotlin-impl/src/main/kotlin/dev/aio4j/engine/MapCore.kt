@@ -112,21 +112,8 @@ public class MapCore(
     private var iteratorFailure: Throwable? = null
 
     /** Calls [fn] as this task's code; null (and the task failed) if it threw or returned null. */
-    private fun call(item: Any?): CompletionStage<*>? {
-        val prev = loop.currentTask()
-        loop.setCurrentTask(this)
-        try {
-            return fn.apply(item) ?: run {
-                fail(NullPointerException("the function given to Async.map returned null instead of a CompletionStage (item: $item)"))
-                null
-            }
-        } catch (t: Throwable) {
-            fail(Outcomes.unwrap(t))
-            return null
-        } finally {
-            loop.setCurrentTask(prev)
-        }
-    }
+    private fun call(item: Any?): CompletionStage<*>? =
+        runTaskCode(this, fn, "the function given to Async.map (item $item)", { fn.apply(item) }) { e -> fail(e) }
 
     override fun onChildDone(tag: Int, value: Any?, error: Throwable?) {
         if (error != null) {

@@ -16,10 +16,18 @@ public class SharedLoopCore private constructor() : LoopCore("shared") {
     override val dispatcher: CoroutineDispatcher = Dispatchers.Default
 
     private val timer = SharedTimer()
-    /** Per worker thread: inline-delivery depth and the task whose body runs; null off the workers. */
+    /**
+     * Per worker thread: how many of this loop's runnables are running ([running]), the inline-delivery
+     * depth and the task whose body runs; null off the workers. A worker is on this loop only while
+     * one of these is set: the same workers also run plain kotlinx coroutines and `Dispatchers.IO`'s
+     * blocking work, which are not loop code.
+     */
     private class WorkerState {
+        @JvmField var running = 0
         @JvmField var depth = 0
         @JvmField var current: TaskCore? = null
+
+        val onLoop: Boolean get() = running > 0 || depth > 0 || current != null
     }
 
     private val state: ThreadLocal<WorkerState?> = ThreadLocal.withInitial { if (isWorker(Thread.currentThread())) WorkerState() else null }
@@ -28,12 +36,34 @@ public class SharedLoopCore private constructor() : LoopCore("shared") {
     override fun isLoopThread(): Boolean = isWorker(Thread.currentThread())
 
     override fun post(r: Runnable) {
-        Dispatchers.Default.dispatch(EmptyCoroutineContext, r)
+        Dispatchers.Default.dispatch(EmptyCoroutineContext, LoopWork(r))
     }
 
     override fun postYield(r: Runnable) {
-        Dispatchers.Default.dispatchYield(EmptyCoroutineContext, r)
+        Dispatchers.Default.dispatchYield(EmptyCoroutineContext, LoopWork(r))
     }
+
+    /** Runs a posted runnable as this loop's code: the worker counts as on the loop meanwhile. */
+    private inner class LoopWork(private val r: Runnable) : Runnable {
+        override fun run() {
+            val w = state.get()
+            if (w == null) { // not a worker (kotlinx fell back to another thread): nothing to mark
+                r.run()
+                return
+            }
+            w.running++
+            try {
+                r.run()
+            } finally {
+                w.running--
+            }
+        }
+
+        override fun toString(): String = r.toString()
+    }
+
+    /** True on a worker while it runs this loop's code (not while it runs other kotlinx work). */
+    private fun runsLoopCode(): Boolean = state.get()?.onLoop == true
 
     override fun launch(core: TaskCore) {
         registry.add(core)
@@ -157,6 +187,8 @@ public class SharedLoopCore private constructor() : LoopCore("shared") {
 
         internal fun isWorker(t: Thread): Boolean = t.javaClass === workerClass
 
-        internal fun currentOnThread(): SharedLoopCore? = if (isWorker(Thread.currentThread())) INSTANCE else null
+        /** The shared loop if the calling thread is running its code right now, else null. */
+        internal fun currentOnThread(): SharedLoopCore? =
+            if (isWorker(Thread.currentThread()) && INSTANCE.runsLoopCode()) INSTANCE else null
     }
 }

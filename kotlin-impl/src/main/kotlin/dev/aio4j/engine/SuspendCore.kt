@@ -12,6 +12,7 @@ import java.util.concurrent.CancellationException
 import java.util.concurrent.TimeoutException
 import java.util.function.Function
 import kotlin.coroutines.Continuation
+import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 
@@ -26,7 +27,7 @@ import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
  * another `CancellationException` cancels the task). Cancelling the task cancels the coroutine,
  * and the task finishes when the coroutine has ended.
  */
-public class SuspendCore(loop: LoopCore, private val call: Function<Continuation<Any?>, Any?>) : TaskCore(loop) {
+public class SuspendCore(loop: LoopCore, private val call: Function<Continuation<Any?>, Any?>) : OffLoopCore(loop) {
     /** The coroutine's `CoroutineName`: the task's name, set by the Java side before [launch]. */
     @JvmField
     public var coroutineName: String = "aio4j"
@@ -51,18 +52,12 @@ public class SuspendCore(loop: LoopCore, private val call: Function<Continuation
             failWith(asTaskFailure(t))
         } finally {
             setAwaiting(null)
-            if (loop.isLoopThread()) finish() else loop.post(Finisher())
+            finishOnLoop(true)
         }
     }
 
     override fun onCancelled() {
         job?.cancel() // null: start() has not stored it yet and cancels it itself
-    }
-
-    private inner class Finisher : Runnable {
-        override fun run() {
-            finish()
-        }
     }
 
     public companion object {
@@ -90,7 +85,9 @@ internal class CurrentTaskElement(private val core: TaskCore) : ThreadContextEle
 
     override fun updateThreadContext(context: CoroutineContext): Any? {
         val loop = core.loop
-        if (!loop.isLoopThread()) return NOT_SET
+        // on the loop's own dispatcher only: a withContext(Dispatchers.IO) block runs on the shared loop's
+        // threads too, but it is not loop code
+        if (!loop.isLoopThread() || context[ContinuationInterceptor] !== loop.dispatcher) return NOT_SET
         val prev = loop.currentTask()
         loop.setCurrentTask(core)
         return prev

@@ -319,8 +319,8 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
             core.addListener(this, tag)
             return
         }
-        if (stage is CompletableFuture<*> && stage.isDone) {
-            val e = Outcomes.errorOf(stage)
+        if (isCompletedFuture(stage)) {
+            val e = Outcomes.errorOf(stage as CompletableFuture<*>)
             onStageDone(tag, if (e == null) Outcomes.valueOf(stage) else null, e)
             return
         }
@@ -328,9 +328,42 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
         (stage as CompletionStage<Any?>).whenComplete(if (tag == 0) this else ChildCallback(this, tag))
     }
 
-    /** Stops listening to [stage] where that is possible (tasks); foreign futures keep a dead callback until they complete. */
-    protected fun stopListening(stage: CompletionStage<*>) {
-        coreOf(stage)?.removeListener(this)
+    /**
+     * As [listenTo], for a listener that may stop listening before [stage] completes. On a foreign
+     * stage the callback is a [ForeignRelay], returned for [stopListening] to clear; null on a task
+     * or a stage already done.
+     */
+    protected fun listenWithdrawably(stage: CompletionStage<*>, tag: Int): ForeignRelay? {
+        val core = coreOf(stage)
+        if (core != null) {
+            core.addListener(this, tag)
+            return null
+        }
+        if (isCompletedFuture(stage)) {
+            val e = Outcomes.errorOf(stage as CompletableFuture<*>)
+            onStageDone(tag, if (e == null) Outcomes.valueOf(stage) else null, e)
+            return null
+        }
+        val relay = ForeignRelay(this, tag)
+        @Suppress("UNCHECKED_CAST")
+        (stage as CompletionStage<Any?>).whenComplete(relay)
+        return relay
+    }
+
+    /** True if [stage] is a `CompletableFuture` already complete (false for a minimal stage, which refuses `isDone`). */
+    private fun isCompletedFuture(stage: CompletionStage<*>): Boolean = try {
+        stage is CompletableFuture<*> && stage.isDone
+    } catch (e: UnsupportedOperationException) {
+        false
+    }
+
+    /**
+     * Stops listening to [stage], which [listenWithdrawably] gave [relay]: a task forgets this
+     * listener; a foreign stage keeps only the cleared relay until it completes, nothing that
+     * leads back here.
+     */
+    protected fun stopListening(stage: CompletionStage<*>, relay: ForeignRelay?) {
+        if (relay != null) relay.clear() else coreOf(stage)?.removeListener(this)
     }
 
     /** Gives this core a future nobody is handed (an internal coordinator), then starts it. */

@@ -25,6 +25,8 @@ import java.util.function.Function
 public class TaskGroupCore(
     loop: LoopCore,
     private val body: Function<TaskGroupCore, out CompletionStage<*>?>,
+    /** The user's body, for messages (where it was written); [body] may wrap it. */
+    private val origin: Any,
 ) : TaskCore(loop) {
     private val lock = Any()
 
@@ -43,15 +45,15 @@ public class TaskGroupCore(
 
     /**
      * Starts [child] (from [newChild], its host set) as a member of this group, from any thread.
-     * Returns [STARTED], or [FINISHED] / [SHUTTING_DOWN] when the group refuses it: the child is
-     * then never started and its body never runs.
+     * Returns [ChildStart.STARTED], or why the group refused it: the child is then never started
+     * and its body never runs.
      */
-    public fun startChild(child: TaskCore): Int {
+    public fun startChild(child: TaskCore): ChildStart {
         val c = child as GroupChildCore
         synchronized(lock) {
             when {
-                phase == CLOSED -> return FINISHED
-                phase == SHUTTING || isDone -> return SHUTTING_DOWN
+                phase == CLOSED -> return ChildStart.GROUP_FINISHED
+                phase == SHUTTING || isDone -> return ChildStart.GROUP_SHUTTING_DOWN
             }
             c.groupNext = children
             children?.groupPrev = c
@@ -60,7 +62,7 @@ public class TaskGroupCore(
             childCount++
         }
         c.launch()
-        return STARTED
+        return ChildStart.STARTED
     }
 
     /** True while the group accepts new children. */
@@ -71,18 +73,8 @@ public class TaskGroupCore(
 
     override fun start() {
         setAwaiting(Description())
-        val prev = loop.currentTask()
-        loop.setCurrentTask(this)
-        var stage: CompletionStage<*>? = null
         var error: Throwable? = null
-        try {
-            stage = body.apply(this)
-            if (stage == null) error = NullPointerException("the task group's body returned null instead of a CompletionStage")
-        } catch (t: Throwable) {
-            error = Outcomes.unwrap(t)
-        } finally {
-            loop.setCurrentTask(prev)
-        }
+        val stage = runTaskCode(this, origin, "its task group body", { body.apply(this) }) { error = it }
         if (stage == null) {
             bodyEnded(null, error)
             return
@@ -231,21 +223,24 @@ public class TaskGroupCore(
     }
 
     public companion object {
-        /** [startChild]: the child was started. */
-        public const val STARTED: Int = 0
-
-        /** [startChild]: refused, the group has finished. */
-        public const val FINISHED: Int = 1
-
-        /** [startChild]: refused, the group is cancelled or shutting down after a failure. */
-        public const val SHUTTING_DOWN: Int = 2
-
         private const val OPEN = 0
         private const val SHUTTING = 1
         private const val CLOSED = 2
         private const val BODY = 0
         private const val FAILED_MESSAGE = "cancelled by its task group: another task of the group failed"
     }
+}
+
+/** What [TaskGroupCore.startChild] did with a child. */
+public enum class ChildStart {
+    /** The child was started. */
+    STARTED,
+
+    /** Refused: the group has finished. */
+    GROUP_FINISHED,
+
+    /** Refused: the group is cancelled or shutting down after a failure. */
+    GROUP_SHUTTING_DOWN,
 }
 
 /** A member of a task group: an ordinary body task that tells its group when it has finished. */

@@ -3,6 +3,7 @@ package dev.aio4j.engine.sync
 import dev.aio4j.engine.BodyCore
 import dev.aio4j.engine.LoopCore
 import dev.aio4j.engine.Outcomes
+import dev.aio4j.engine.runTaskCode
 import java.util.concurrent.Callable
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionStage
@@ -37,21 +38,7 @@ public class GuardedCore(
             finish()
             return
         }
-        val stage: CompletionStage<*>?
-        val prev = loop.currentTask()
-        loop.setCurrentTask(this)
-        try {
-            stage = body.call()
-        } catch (t: Throwable) {
-            failAfterRelease(t)
-            return
-        } finally {
-            loop.setCurrentTask(prev)
-        }
-        if (stage == null) {
-            failAfterRelease(NullPointerException("the task's call() returned null instead of a CompletionStage"))
-            return
-        }
+        val stage = runTaskCode(this, body, "its call()", { body.call() }) { failAfterRelease(it) } ?: return
         awaitStage(stage)
     }
 

@@ -35,7 +35,7 @@ class KotlinSamplesTest {
         assertEquals(List.of(
                 "gather: [User(id=1, name=Ada), User(id=2, name=Grace), User(id=3, name=Linus)]",
                 "orders per user: [2, 4, 6]",
-                "waitFor: timed out after PT0.02S",
+                "waitFor: Task[slow-report] timed out after PT0.02S",
                 "  (Kotlin) slowReport was cancelled: its finally block ran"), output(SuspendFromJava::run));
     }
 

@@ -1,0 +1,27 @@
+package dev.aio4j.engine
+
+/** A `callSoon` / `callLater` callback that can be cancelled until it runs. */
+public class CallbackHandle(private val loop: LoopCore, private val callback: Runnable) : TimerNode() {
+    @Volatile
+    private var cancelled = false
+
+    override fun onTimer() {
+        if (cancelled) return
+        try {
+            callback.run()
+        } catch (t: Throwable) {
+            loop.reportError("exception in callback $callback", t)
+        }
+    }
+
+    /** Keeps the callback from running if it has not yet; removes its timer. */
+    public fun cancel() {
+        if (cancelled) return
+        cancelled = true
+        loop.unschedule(this)
+    }
+
+    public val isCancelled: Boolean get() = cancelled
+
+    override fun toString(): String = "Handle[$callback${if (cancelled) ", cancelled" else ""}]"
+}
