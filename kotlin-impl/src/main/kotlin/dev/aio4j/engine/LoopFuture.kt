@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage
 import java.util.concurrent.ExecutionException
 import java.util.concurrent.Executor
 import java.util.concurrent.TimeoutException
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import java.util.concurrent.TimeUnit
 import java.util.function.BiConsumer
 import java.util.function.Function
@@ -205,10 +206,10 @@ public abstract class LoopFuture<T> protected constructor(
     // ---------------------------------------------------------------- composition
 
     override fun <U> thenCompose(fn: Function<in T, out CompletionStage<U>>): CompletableFuture<U> {
-        val step = ComposeStep(fn, composeLoop())
+        val step = ComposeStep(fn)
         if (!isDone) return step.bind(super.thenCompose(step))
         val depth = ComposeDepth.get()
-        if (depth[0] >= MAX_COMPOSE_DEPTH) return step.bind(super.thenComposeAsync(step, HopExecutor(step.loop)))
+        if (depth[0] >= MAX_COMPOSE_DEPTH) return step.bind(super.thenComposeAsync(step, HopExecutor(composeLoop())))
         depth[0]++
         try {
             return step.bind(super.thenCompose(step))
@@ -218,20 +219,20 @@ public abstract class LoopFuture<T> protected constructor(
     }
 
     override fun <U> thenComposeAsync(fn: Function<in T, out CompletionStage<U>>): CompletableFuture<U> {
-        val step = ComposeStep(fn, composeLoop())
+        val step = ComposeStep(fn)
         return step.bind(super.thenComposeAsync(step))
     }
 
     override fun <U> thenComposeAsync(fn: Function<in T, out CompletionStage<U>>, executor: Executor): CompletableFuture<U> {
-        val step = ComposeStep(fn, composeLoop())
+        val step = ComposeStep(fn)
         return step.bind(super.thenComposeAsync(step, executor))
     }
 
     override fun exceptionallyCompose(fn: Function<Throwable, out CompletionStage<T>>): CompletableFuture<T> {
-        val step = ComposeStep(fn, composeLoop())
+        val step = ComposeStep(fn)
         if (!isDone) return step.bind(super.exceptionallyCompose(step))
         val depth = ComposeDepth.get()
-        if (depth[0] >= MAX_COMPOSE_DEPTH) return step.bind(super.exceptionallyComposeAsync(step, HopExecutor(step.loop)))
+        if (depth[0] >= MAX_COMPOSE_DEPTH) return step.bind(super.exceptionallyComposeAsync(step, HopExecutor(composeLoop())))
         depth[0]++
         try {
             return step.bind(super.exceptionallyCompose(step))
@@ -241,12 +242,12 @@ public abstract class LoopFuture<T> protected constructor(
     }
 
     override fun exceptionallyComposeAsync(fn: Function<Throwable, out CompletionStage<T>>): CompletableFuture<T> {
-        val step = ComposeStep(fn, composeLoop())
+        val step = ComposeStep(fn)
         return step.bind(super.exceptionallyComposeAsync(step))
     }
 
     override fun exceptionallyComposeAsync(fn: Function<Throwable, out CompletionStage<T>>, executor: Executor): CompletableFuture<T> {
-        val step = ComposeStep(fn, composeLoop())
+        val step = ComposeStep(fn)
         return step.bind(super.exceptionallyComposeAsync(step, executor))
     }
 
@@ -420,23 +421,27 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
 /**
  * The function a composition really runs: calls the user's, records the stage it returned in the
  * composition's result (so cancelling the result reaches it), and routes the completion of a stage
- * that may complete on another thread back onto [loop].
+ * that may complete on another thread back onto the result's loop.
+ *
+ * [slot] meets two events that each happen once: [bind] (the result, once the JDK made it) and
+ * [apply] (the stage the function returned). Whichever comes first leaves its object there; the
+ * second finds it — so the slot needs no type test, and a step costs two fields.
  */
-internal class ComposeStep<T, U>(
-    private val fn: Function<in T, out CompletionStage<U>>,
-    @JvmField val loop: LoopCore,
-) : Function<T, CompletionStage<U>> {
+internal class ComposeStep<T, U>(private val fn: Function<in T, out CompletionStage<U>>) : Function<T, CompletionStage<U>> {
     @Volatile
-    private var target: Derived<U>? = null
-
-    @Volatile
-    private var produced: CompletionStage<U>? = null
+    @JvmField
+    var slot: Any? = null
 
     override fun apply(x: T): CompletionStage<U> {
         val g = fn.apply(x) ?: throw NullPointerException("the function given to thenCompose returned null instead of a CompletionStage")
-        produced = g
-        target?.follow(g)
-        return onLoop(g)
+        if (SLOT.compareAndSet(this, null, g)) { // not bound yet: the JDK runs us inside thenCompose
+            val here = LoopCore.current() ?: return g
+            return onLoop(g, here)
+        }
+        @Suppress("UNCHECKED_CAST")
+        val d = slot as Derived<U>
+        d.follow(g)
+        return onLoop(g, d.homeLoop() ?: return g)
     }
 
     /** Binds the composition's result (created by the JDK through `newIncompleteFuture`). */
@@ -444,13 +449,12 @@ internal class ComposeStep<T, U>(
         @Suppress("UNCHECKED_CAST")
         val d = result as Derived<U>
         d.composing = true
-        target = d
-        produced?.let { d.follow(it) }
+        if (!SLOT.compareAndSet(this, null, d)) d.follow(slot as CompletionStage<*>) // the function ran first
         return d
     }
 
     /** [g] itself when its completion reaches the composition on [loop] anyway; else a relay that hops there. */
-    private fun onLoop(g: CompletionStage<U>): CompletionStage<U> {
+    private fun onLoop(g: CompletionStage<U>, loop: LoopCore): CompletionStage<U> {
         if (g is LoopFuture<*>) {
             if (g.isDone || g.homeLoop() === loop) return g
         } else if (g is CompletableFuture<*> && g.isDone) {
@@ -459,6 +463,12 @@ internal class ComposeStep<T, U>(
         val hop = Derived<U>(loop, null)
         g.whenComplete(HopBack(hop, loop))
         return hop
+    }
+
+    private companion object {
+        @Suppress("UNCHECKED_CAST")
+        val SLOT: AtomicReferenceFieldUpdater<ComposeStep<*, *>, Any?> =
+            AtomicReferenceFieldUpdater.newUpdater(ComposeStep::class.java as Class<ComposeStep<*, *>>, Any::class.java, "slot")
     }
 }
 
