@@ -24,6 +24,10 @@ public abstract class LoopCore internal constructor(
     @Volatile
     private var handler: BiConsumer<String, Throwable>? = null
 
+    /** Nesting depth of already-complete compositions on a single-threaded loop's own thread (only that thread touches it). */
+    @JvmField
+    internal var composeDepth: Int = 0
+
     internal abstract val registry: TaskRegistry
 
     /** The kotlinx dispatcher that runs coroutines on this loop (with its own timers where it has them). */
@@ -123,7 +127,7 @@ public abstract class LoopCore internal constructor(
 
         /** The current loop, or the shared one when the caller is not on a loop thread. */
         @JvmStatic
-        public fun currentOrShared(): LoopCore = current() ?: SharedLoopCore.INSTANCE
+        public fun currentOrShared(): LoopCore = EventLoopCore.currentOnThread() ?: SharedLoopCore.INSTANCE // the hot path: no need to ask whether a worker runs loop code
     }
 }
 

@@ -206,48 +206,62 @@ public abstract class LoopFuture<T> protected constructor(
     // ---------------------------------------------------------------- composition
 
     override fun <U> thenCompose(fn: Function<in T, out CompletionStage<U>>): CompletableFuture<U> {
-        val step = ComposeStep(fn)
+        val loop = composeLoop()
+        val step = ComposeStep(fn, loop)
         if (!isDone) return step.bind(super.thenCompose(step))
+        return step.bind(nested(loop, { super.thenCompose(step) }, { super.thenComposeAsync(step, HopExecutor(loop)) }))
+    }
+
+    /**
+     * Runs [direct] (a composition whose function runs at once: its source is complete) unless
+     * compositions already nest [MAX_COMPOSE_DEPTH] deep on this thread; then [hop] (the function
+     * runs on the loop instead), so a recursion through complete stages never overflows the stack.
+     * The depth is the loop's own counter on its thread (no thread-local there).
+     */
+    private inline fun <R> nested(loop: LoopCore, direct: () -> R, hop: () -> R): R {
+        if (loop.isSingleThreaded && loop.isLoopThread()) {
+            if (loop.composeDepth >= MAX_COMPOSE_DEPTH) return hop()
+            loop.composeDepth++
+            try {
+                return direct()
+            } finally {
+                loop.composeDepth--
+            }
+        }
         val depth = ComposeDepth.get()
-        if (depth[0] >= MAX_COMPOSE_DEPTH) return step.bind(super.thenComposeAsync(step, HopExecutor(composeLoop())))
+        if (depth[0] >= MAX_COMPOSE_DEPTH) return hop()
         depth[0]++
         try {
-            return step.bind(super.thenCompose(step))
+            return direct()
         } finally {
             depth[0]--
         }
     }
 
     override fun <U> thenComposeAsync(fn: Function<in T, out CompletionStage<U>>): CompletableFuture<U> {
-        val step = ComposeStep(fn)
+        val step = ComposeStep(fn, composeLoop())
         return step.bind(super.thenComposeAsync(step))
     }
 
     override fun <U> thenComposeAsync(fn: Function<in T, out CompletionStage<U>>, executor: Executor): CompletableFuture<U> {
-        val step = ComposeStep(fn)
+        val step = ComposeStep(fn, composeLoop())
         return step.bind(super.thenComposeAsync(step, executor))
     }
 
     override fun exceptionallyCompose(fn: Function<Throwable, out CompletionStage<T>>): CompletableFuture<T> {
-        val step = ComposeStep(fn)
+        val loop = composeLoop()
+        val step = ComposeStep(fn, loop)
         if (!isDone) return step.bind(super.exceptionallyCompose(step))
-        val depth = ComposeDepth.get()
-        if (depth[0] >= MAX_COMPOSE_DEPTH) return step.bind(super.exceptionallyComposeAsync(step, HopExecutor(composeLoop())))
-        depth[0]++
-        try {
-            return step.bind(super.exceptionallyCompose(step))
-        } finally {
-            depth[0]--
-        }
+        return step.bind(nested(loop, { super.exceptionallyCompose(step) }, { super.exceptionallyComposeAsync(step, HopExecutor(loop)) }))
     }
 
     override fun exceptionallyComposeAsync(fn: Function<Throwable, out CompletionStage<T>>): CompletableFuture<T> {
-        val step = ComposeStep(fn)
+        val step = ComposeStep(fn, composeLoop())
         return step.bind(super.exceptionallyComposeAsync(step))
     }
 
     override fun exceptionallyComposeAsync(fn: Function<Throwable, out CompletionStage<T>>, executor: Executor): CompletableFuture<T> {
-        val step = ComposeStep(fn)
+        val step = ComposeStep(fn, composeLoop())
         return step.bind(super.exceptionallyComposeAsync(step, executor))
     }
 
@@ -285,16 +299,18 @@ private class CopyInto<T>(private val copy: Derived<T>) : BiConsumer<T, Throwabl
  * a loop over a work list, never a recursion, so chains and nestings of any length are safe.
  */
 internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : LoopFuture<U>(loop) {
+    /**
+     * For the result of a composition (`thenCompose`, `exceptionallyCompose`, ...): [COMPOSING]
+     * until its function returned, then the stage it returned; [CANCEL_MARK] once a cancellation
+     * took that stage (a stage that arrives later is cancelled on arrival). Null for any other
+     * derived stage. One field, swapped atomically, so a derived stage stays as small as the JDK's.
+     */
     @Volatile
-    private var inner: Any? = null
-
-    /** Set when a stage derived from this one was cancelled: an inner stage that arrives later is cancelled on arrival. */
-    @Volatile
-    private var cancelRequested = false
-
-    /** True for the result of a composition (`thenCompose`, `exceptionallyCompose`, ...). */
     @JvmField
-    var composing = false
+    var inner: Any? = null
+
+    /** True for the result of a composition. */
+    private val composing: Boolean get() = inner != null
 
     override fun readOnlyMessage(method: String): String =
         "$method: a stage derived from ${root() ?: "an aio4j future"} is completed by its chain only; " +
@@ -307,10 +323,24 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
         return p
     }
 
+    /** Marks this stage as the result of a composition (once the JDK made it, before anyone else sees it). */
+    fun bindAsComposition() {
+        // only the binding thread touches [inner] before the slot's CAS or the return hands this stage
+        // out (both publish it): an ordered store suffices
+        INNER.lazySet(this, COMPOSING)
+    }
+
     /** Records the stage this composition now waits on; cancels it at once if this stage was cancelled first. */
     fun follow(stage: CompletionStage<*>) {
-        inner = stage
-        if (cancelRequested || isCancelled) cancelAll(stage)
+        val prev = INNER.getAndSet(this, stage)
+        if (prev === CANCEL_MARK || isCancelled) cancelAll(stage)
+    }
+
+    /** For a cancellation: takes the stage this composition waits on (null if none yet), marking it cancelled. */
+    private fun takeInner(): Any? {
+        if (inner == null) return null // not a composition
+        val prev = INNER.getAndSet(this, CANCEL_MARK)
+        return if (prev === COMPOSING || prev === CANCEL_MARK) null else prev
     }
 
     /**
@@ -362,13 +392,12 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
             // callbacks after it run with the CancellationException before this stage ends
             for (k in cs.indices.reversed()) {
                 val d = cs[k]
-                d.cancelRequested = true // before reading inner: follow() writes inner, then reads the flag
+                d.takeInner()?.let { work.add(it) } // marks it first: a stage that arrives later is cancelled on arrival
                 if (d.endHere(null, up)) up = true
-                d.inner?.let { work.add(it) }
             }
         }
         val mine = endHere(error, up)
-        inner?.let { work.add(it) }
+        takeInner()?.let { work.add(it) }
         return mine
     }
 
@@ -387,6 +416,13 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
     }
 
     private companion object {
+        private val COMPOSING = Any()
+        private val CANCEL_MARK = Any()
+
+        @Suppress("UNCHECKED_CAST")
+        private val INNER: AtomicReferenceFieldUpdater<Derived<*>, Any?> =
+            AtomicReferenceFieldUpdater.newUpdater(Derived::class.java as Class<Derived<*>>, Any::class.java, "inner")
+
         /** Cancels [first] and, for derived stages, their chains and inner stages, with a work list. */
         fun cancelAll(first: Any) {
             val work = ArrayList<Any>(4)
@@ -425,36 +461,42 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
  *
  * [slot] meets two events that each happen once: [bind] (the result, once the JDK made it) and
  * [apply] (the stage the function returned). Whichever comes first leaves its object there; the
- * second finds it — so the slot needs no type test, and a step costs two fields.
+ * second finds it — so the slot needs no type test, and a step costs three fields (24 bytes).
  */
-internal class ComposeStep<T, U>(private val fn: Function<in T, out CompletionStage<U>>) : Function<T, CompletionStage<U>> {
+internal class ComposeStep<T, U>(
+    private val fn: Function<in T, out CompletionStage<U>>,
+    private val loop: LoopCore,
+) : Function<T, CompletionStage<U>> {
     @Volatile
     @JvmField
     var slot: Any? = null
 
     override fun apply(x: T): CompletionStage<U> {
         val g = fn.apply(x) ?: throw NullPointerException("the function given to thenCompose returned null instead of a CompletionStage")
-        if (SLOT.compareAndSet(this, null, g)) { // not bound yet: the JDK runs us inside thenCompose
-            val here = LoopCore.current() ?: return g
-            return onLoop(g, here)
-        }
-        @Suppress("UNCHECKED_CAST")
-        val d = slot as Derived<U>
-        d.follow(g)
-        return onLoop(g, d.homeLoop() ?: return g)
+        val bound = slot // usually bound already: a read, no atomic write
+        if (bound != null || !SLOT.compareAndSet(this, null, g)) {
+            @Suppress("UNCHECKED_CAST")
+            val d = (bound ?: slot) as Derived<U>
+            // a stage already complete completes the composition at once: nothing to cancel
+            if (!(g is CompletableFuture<*> && g.isDone)) d.follow(g)
+        } // else not bound yet (the JDK runs us inside thenCompose): bind() follows it
+        return onLoop(g)
     }
 
     /** Binds the composition's result (created by the JDK through `newIncompleteFuture`). */
     fun bind(result: CompletableFuture<U>): CompletableFuture<U> {
         @Suppress("UNCHECKED_CAST")
         val d = result as Derived<U>
-        d.composing = true
-        if (!SLOT.compareAndSet(this, null, d)) d.follow(slot as CompletionStage<*>) // the function ran first
+        d.bindAsComposition() // before the slot publishes it to a racing apply()
+        if (!SLOT.compareAndSet(this, null, d)) { // the function ran first
+            val g = slot as CompletionStage<*>
+            if (!(g is CompletableFuture<*> && g.isDone)) d.follow(g)
+        }
         return d
     }
 
     /** [g] itself when its completion reaches the composition on [loop] anyway; else a relay that hops there. */
-    private fun onLoop(g: CompletionStage<U>, loop: LoopCore): CompletionStage<U> {
+    private fun onLoop(g: CompletionStage<U>): CompletionStage<U> {
         if (g is LoopFuture<*>) {
             if (g.isDone || g.homeLoop() === loop) return g
         } else if (g is CompletableFuture<*> && g.isDone) {
