@@ -31,8 +31,18 @@ import java.util.function.Supplier;
  * in turn), so sleeps stop, timers are withdrawn and futures the code returned get
  * {@code cancel(true)}. Stages derived from a task ({@code thenApply}, {@code thenCompose},
  * {@code whenComplete} ... and stages derived from those) cancel the task they came from when
- * they are cancelled, so a chain stops at its root; {@link #copy()} gives a stage whose
+ * they are cancelled, so a chain stops at its root; and the compositions of the chain
+ * ({@code thenCompose}, {@code thenComposeAsync}, {@code exceptionallyCompose}) pass the
+ * cancellation on to the stage their function returned, through any depth — an HTTP call made in
+ * {@code Async.sleep(d).thenCompose(x -> client.sendAsync(...))} is aborted; a stage that arrives
+ * after the cancellation is cancelled on arrival. {@link #copy()} gives a stage whose
  * cancellation stays local, and {@link Async#shield(CompletionStage)} opts out entirely.
+ *
+ * <p><b>Compositions stay on the loop.</b> A {@code thenCompose} whose function returns a stage
+ * that completes on another thread continues on the task's loop; recursive compositions over
+ * already-complete stages never overflow the stack (see {@link Async#repeatWhile}). The same rules
+ * hold for the futures of {@link AsyncLock}, {@link AsyncSemaphore}, {@link AsyncEvent},
+ * {@link AsyncCondition}, {@link AsyncBarrier} and {@link AsyncQueue} and every stage derived from them.
  *
  * <p><b>Read-only.</b> Only the task's own work completes it: {@code complete},
  * {@code completeExceptionally}, {@code obtrudeValue}, {@code obtrudeException},
