@@ -192,10 +192,13 @@ public class QueueCore(
     }
 
     /** `get`: a completed future when an item is free, a waiter otherwise, a failed future when empty and shut down. */
-    public fun get(): CompletableFuture<Any?> = get(LoopCore.current())
+    public fun get(): CompletableFuture<Any?> = get(null, true)
 
     /** [get] for a caller on [loop] (the model-checking tests pass a loop they run step by step). */
-    internal fun get(loop: LoopCore?): CompletableFuture<Any?> {
+    internal fun get(loop: LoopCore?): CompletableFuture<Any?> = get(loop, false)
+
+    /** The caller's loop is looked up ([ofCaller]) only when it has to wait: the fast path needs none. */
+    private fun get(loop: LoopCore?, ofCaller: Boolean): CompletableFuture<Any?> {
         val x: Any
         val admitted: Waiter<*>?
         val woken: Waiter<*>?
@@ -203,7 +206,7 @@ public class QueueCore(
         synchronized(this) {
             if (n - reserved <= 0) {
                 if (mode != Mode.OPEN && n == 0) return CompletableFuture.failedFuture(shutDownError.get())
-                val w = GetWaiter(this, loop)
+                val w = GetWaiter(this, if (ofCaller) LoopCore.current() else loop)
                 getters.add(w)
                 return w
             }
