@@ -12,4 +12,6 @@ module dev.aio4j {
     requires dev.aio4j.engine;
 
     exports dev.aio4j;
+    // not API: what the test module's TestLoop needs of this module's internals
+    exports dev.aio4j.internal to dev.aio4j.test;
 }

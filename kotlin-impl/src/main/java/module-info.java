@@ -13,6 +13,7 @@ module dev.aio4j.engine {
     requires transitive kotlinx.coroutines.core;
     requires transitive kotlin.stdlib;
 
-    exports dev.aio4j.engine to dev.aio4j;
+    // and to the test module, whose TestLoop drives a loop's virtual clock
+    exports dev.aio4j.engine to dev.aio4j, dev.aio4j.test;
     exports dev.aio4j.engine.sync to dev.aio4j;
 }

@@ -39,6 +39,10 @@ import java.util.function.BiConsumer;
 public final class Loop implements Executor, AutoCloseable {
     private static final Loop SHARED = new Loop(SharedLoopCore.INSTANCE, false);
 
+    static {
+        dev.aio4j.internal.TestSupport.install(new TestAccess());
+    }
+
     final LoopCore core;
     private final boolean driven;
 
@@ -46,6 +50,11 @@ public final class Loop implements Executor, AutoCloseable {
         this.core = core;
         this.driven = driven;
         core.facade = this;
+    }
+
+    /** A facade for a test loop's core (driven by its creator's thread, like {@link #run}'s). */
+    static Loop driven(LoopCore core) {
+        return new Loop(core, true);
     }
 
     static Loop of(LoopCore core) {
@@ -289,6 +298,9 @@ public final class Loop implements Executor, AutoCloseable {
      */
     @Override
     public void close() {
+        if (driven && !core.isLoopThread() && core.isVirtual()) {
+            throw new IllegalStateException("the loop of a TestLoop closes with TestLoop.close()");
+        }
         if (driven && !core.isLoopThread()) {
             throw new IllegalStateException("the loop of Loop.run closes when its main task ends; cancel the main task instead");
         }

@@ -374,7 +374,14 @@ public final class Task<T> extends LoopFuture<T> {
             failureNote = note;
             if (observed) note.observed = true;
             CLEANER.register(this, note);
+            core.loop.noteFailure(this); // a test loop reports it at close, deterministically
         }
+    }
+
+    /** Whether someone looked at the outcome. */
+    @Override
+    protected boolean wasObserved() {
+        return observed;
     }
 
     /** Someone looked at the outcome: a failure is then not reported as never retrieved. */

@@ -15,6 +15,8 @@ public class AsCompletedCore(
     private val timeoutNanos: Long,
     private val timeoutText: String,
 ) : TaskCore(loop) {
+    override val isTimeout: Boolean get() = true
+
     // guarded by this; filled == outputs.size once it is over (every output filled, timed out, or cancelled)
     private var filled = 0
     private var relays: Array<ForeignRelay?>? = null // by index, for the foreign stages listened to

@@ -23,12 +23,27 @@ import kotlin.coroutines.CoroutineContext
  *
  * Either it owns a thread ([start], for `Loop.create`) or it is driven by the caller ([driveOnCurrentThread], for `Loop.run`).
  */
-public class EventLoopCore private constructor(name: String) : LoopCore(name) {
+public class EventLoopCore private constructor(name: String, vt: VirtualTime?) : LoopCore(name) {
     @Volatile
     private var thread: Thread? = null
     private val local = ArrayDeque<Runnable>()
     private val remote = ConcurrentLinkedQueue<Runnable>()
-    private val timers = TimerQueue()
+    private val timers: TimerQueue
+
+    /** True while a test loop's driver runs it (inside `run`, `advanceBy`, ...): task code may call the helpers. */
+    @Volatile
+    @JvmField
+    internal var driving: Boolean = false
+
+    init {
+        virtual = vt
+        if (vt == null) {
+            timers = TimerQueue()
+        } else {
+            vt.loop = this
+            timers = VirtualTimerQueue()
+        }
+    }
 
     @Volatile
     private var parked = false
@@ -95,6 +110,7 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
     override fun launch(core: TaskCore) {
         if (Thread.currentThread() === thread) {
             registry.add(core)
+            virtual?.noteCreated(core)
             if (core.startsInline) core.startNow() else if (!stopped) local.addLast(core) else rejectAfterStop(core)
         } else {
             postRemote(core) // registers when it runs on the loop
@@ -124,6 +140,11 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
 
     override fun schedule(node: TimerNode, delayNanos: Long) {
         val d = Delays.clamp(delayNanos)
+        val vt = virtual
+        if (vt != null) {
+            scheduleVirtual(vt, node, d)
+            return
+        }
         node.deadline = System.nanoTime() + d
         if (Thread.currentThread() === thread) {
             timers.add(node, d)
@@ -131,6 +152,22 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
             postRemote { timers.add(node, d) }
         }
     }
+
+    private fun scheduleVirtual(vt: VirtualTime, node: TimerNode, d: Long) {
+        if (Thread.currentThread() === thread) {
+            node.deadline = virtualDeadline(vt.now, d)
+            timers.add(node, d)
+            return
+        }
+        // under the clock's lock: the driver jumps under it too, and only with nothing posted, so
+        // this deadline is measured from the instant the timer will be judged against
+        synchronized(vt) {
+            node.deadline = virtualDeadline(vt.now, d)
+            postRemote { timers.add(node, d) }
+        }
+    }
+
+    private fun virtualDeadline(now: Long, d: Long): Long = if (d >= Delays.MAX_DELAY_NANOS) VirtualTime.NEVER else now + d
 
     override fun unschedule(node: TimerNode) {
         if (Thread.currentThread() === thread) {
@@ -197,19 +234,25 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
         }
     }
 
-    private fun fireDueTimers() {
-        if (timers.isEmpty()) return
-        val now = System.nanoTime()
+    private fun fireDueTimers(): Int {
+        if (timers.isEmpty()) return 0
+        val vt = virtual
+        val now = if (vt == null) System.nanoTime() else vt.now
+        var fired = 0
         while (true) {
             val t = timers.peek() ?: break
             if (t.deadline - now > 0) break
+            // a test loop's timeout waits until nothing else is ready at its instant (a tie goes to the result)
+            if (vt != null && t.isTimeout && (fired > 0 || !local.isEmpty() || !remote.isEmpty())) break
             timers.poll()
+            fired++
             try {
                 t.onTimer()
             } catch (e: Throwable) {
                 reportError("exception in a timer callback", e)
             }
         }
+        return fired
     }
 
     private fun drainRemote() {
@@ -221,7 +264,10 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
 
     private fun runSafely(r: Runnable) {
         try {
-            if (r is TaskCore && r.state == TaskCore.NEW && !r.registered) registry.add(r)
+            if (r is TaskCore && r.state == TaskCore.NEW && !r.registered) {
+                registry.add(r)
+                virtual?.noteCreated(r)
+            }
             r.run()
         } catch (e: Throwable) {
             reportError("exception in loop callback $r", e)
@@ -247,6 +293,256 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
     /** Wakes the loop thread if it is parked (after a condition it waits for changed elsewhere). */
     public fun wakeUp() {
         if (parked) LockSupport.unpark(thread)
+    }
+
+    // ---------------------------------------------------------------- virtual time (a test loop's driver)
+
+    private var guardDeadline = 0L
+
+    private inline fun <R> drive(block: (VirtualTime) -> R): R {
+        val vt = virtual ?: throw IllegalStateException("$this is not a test loop")
+        val me = Thread.currentThread()
+        check(me === thread) {
+            "a TestLoop is driven only from the thread that created it (${thread?.name}), not from ${me.name}"
+        }
+        check(!driving) { "advance from inside a task would re-enter the loop" }
+        check(!closing) { "the TestLoop is closed" }
+        driving = true
+        guardDeadline = System.nanoTime() + vt.wallClockNanos
+        try {
+            return block(vt)
+        } finally {
+            driving = false
+        }
+    }
+
+    /** One iteration: due timers, posted work, then the work ready when it began. Returns the steps run. */
+    private fun virtualBatch(vt: VirtualTime): Int {
+        var steps = fireDueTimers()
+        drainRemote()
+        var n = local.size
+        while (n-- > 0) {
+            val r = local.pollFirst() ?: break
+            runSafely(r)
+            steps++
+        }
+        if (steps > 0) {
+            vt.stepsAtInstant += steps
+            if (vt.stepsAtInstant > vt.maxStepsPerInstant) {
+                vt.stepsAtInstant = 0
+                throw VirtualTimeStop(
+                    VirtualTimeStop.Kind.STEP_BUDGET,
+                    "more than ${vt.maxStepsPerInstant} steps at ${VirtualTimeStop.format(vt.now)} without time moving " +
+                        "(a task that never waits for time, such as a loop of sleep(ZERO)?)",
+                )
+            }
+        }
+        return steps
+    }
+
+    private fun runReady(vt: VirtualTime, done: BooleanSupplier?) {
+        while (true) {
+            if (done != null && done.asBoolean) return
+            checkWallClock(vt)
+            if (virtualBatch(vt) == 0) return
+        }
+    }
+
+    private fun checkWallClock(vt: VirtualTime) {
+        if (System.nanoTime() - guardDeadline > 0) {
+            throw VirtualTimeStop(
+                VirtualTimeStop.Kind.WALL_CLOCK,
+                "still running after ${VirtualTimeStop.format(vt.wallClockNanos)} of real time " +
+                    "(virtual time ${VirtualTimeStop.format(vt.now)}, ${vt.externalWork()} outside jobs outstanding)",
+            )
+        }
+    }
+
+    private fun readyNow(vt: VirtualTime): Boolean {
+        if (!local.isEmpty() || !remote.isEmpty()) return true
+        val t = timers.peek() ?: return false
+        return t.deadline - vt.now <= 0
+    }
+
+    private fun nextDeadline(): Long = timers.peek()?.deadline ?: VirtualTime.NEVER
+
+    /** Parks in real time until work is posted or the outside work is over (bounded by the wall clock). */
+    private fun awaitOutsideWork(vt: VirtualTime) {
+        parked = true
+        try {
+            if (vt.externalWork() == 0 || !remote.isEmpty()) return
+            checkWallClock(vt)
+            LockSupport.parkNanos(this, (guardDeadline - System.nanoTime()).coerceIn(1L, 50_000_000L))
+        } finally {
+            parked = false
+        }
+    }
+
+    /** Moves the clock to [target] unless outside work is outstanding or posted work waits. */
+    private fun jump(vt: VirtualTime, target: Long): Boolean = synchronized(vt) {
+        // external first: an outside job posts before it stops counting, so a zero here means its post is visible
+        if (vt.externalWork() != 0 || !remote.isEmpty()) return false
+        val t = if (target > VirtualTime.MAX_NOW) VirtualTime.MAX_NOW else target
+        if (t - vt.now > 0) {
+            vt.now = t
+            vt.stepsAtInstant = 0
+        }
+        true
+    }
+
+    /** True while the test loop's driver is inside a driving call (task code runs only then). */
+    public fun isDriving(): Boolean = driving
+
+    /** Runs every callback ready at the current instant (and what they make ready), without moving the clock. */
+    public fun virtualRunCurrent() {
+        drive { vt -> runReady(vt, null) }
+    }
+
+    /**
+     * Runs until [done] holds. With auto-advance, when nothing is ready and no outside work is
+     * outstanding, the clock jumps to the next timer; outside work is awaited in real time.
+     * @throws VirtualTimeStop when nothing can ever make [done] hold, or without auto-advance when
+     *     only a timer could; when the step budget or the wall clock runs out
+     */
+    public fun virtualRunUntil(done: BooleanSupplier) {
+        drive { vt ->
+            while (true) {
+                runReady(vt, done)
+                if (done.asBoolean) return
+                if (readyNow(vt)) continue
+                if (vt.externalWork() > 0) {
+                    awaitOutsideWork(vt)
+                    continue
+                }
+                val next = nextDeadline()
+                if (next != VirtualTime.NEVER) {
+                    if (!vt.autoAdvance) {
+                        throw VirtualTimeStop(
+                            VirtualTimeStop.Kind.NOT_ADVANCED,
+                            "the main task waits for a timer at ${VirtualTimeStop.format(next)} but the clock is at " +
+                                "${VirtualTimeStop.format(vt.now)} and auto-advance is off: advance the clock or enable autoAdvance",
+                        )
+                    }
+                    jump(vt, next)
+                    continue
+                }
+                throw VirtualTimeStop(
+                    VirtualTimeStop.Kind.DEADLOCK,
+                    "deadlock at ${VirtualTimeStop.format(vt.now)}: the main task waits, and nothing is ready, " +
+                        "no timer is pending and no outside work is outstanding",
+                )
+            }
+        }
+    }
+
+    /**
+     * Fires the timers due up to [target] in deadline order, running the work ready between them,
+     * then sets the clock to [target] (or leaves it if already later). Outside work is awaited
+     * before the clock moves.
+     */
+    public fun virtualAdvanceTo(target: Long) {
+        drive { vt ->
+            val t = if (target > VirtualTime.MAX_NOW) VirtualTime.MAX_NOW else target
+            while (true) {
+                runReady(vt, null)
+                if (readyNow(vt)) continue
+                if (t - vt.now <= 0) return
+                if (vt.externalWork() > 0) {
+                    awaitOutsideWork(vt)
+                    continue
+                }
+                val next = nextDeadline()
+                if (next - t <= 0) {
+                    jump(vt, next)
+                    continue
+                }
+                if (jump(vt, t)) {
+                    runReady(vt, null)
+                    return
+                }
+            }
+        }
+    }
+
+    /** Runs ready work and awaits outside work (in real time) until neither is left; the clock does not move. */
+    public fun virtualSettle() {
+        drive { vt ->
+            while (true) {
+                runReady(vt, null)
+                if (readyNow(vt)) continue
+                if (vt.externalWork() == 0) return
+                awaitOutsideWork(vt)
+            }
+        }
+    }
+
+    /** Runs ready work and jumps from timer to timer until no timer is pending and nothing is ready. */
+    public fun virtualRunUntilIdle() {
+        drive { vt ->
+            while (true) {
+                runReady(vt, null)
+                if (readyNow(vt)) continue
+                if (vt.externalWork() > 0) {
+                    awaitOutsideWork(vt)
+                    continue
+                }
+                val next = nextDeadline()
+                if (next == VirtualTime.NEVER) return
+                jump(vt, next)
+            }
+        }
+    }
+
+    /** The timers pending, for a test loop's report (call on its thread). */
+    public fun virtualPendingTimers(): Int = timers.size
+
+    /**
+     * Closes a test loop from its driver: cancels every task, runs (moving the clock as needed)
+     * until they have finished or nothing more can happen, then stops and releases the thread.
+     * Returns the callbacks of `callLater` that were still pending. Idempotent: a second call returns nothing.
+     */
+    public fun virtualShutdown(): List<CallbackHandle> {
+        val vt = virtual ?: throw IllegalStateException("$this is not a test loop")
+        check(Thread.currentThread() === thread) {
+            "a TestLoop is closed only from the thread that created it (${thread?.name})"
+        }
+        check(!driving) { "close() from inside a task would re-enter the loop" }
+        if (stopped) return emptyList()
+        var failure: Throwable? = null
+        val handles = ArrayList<CallbackHandle>()
+        driving = true
+        guardDeadline = System.nanoTime() + vt.wallClockNanos
+        try {
+            closing = true
+            for (core in registry.snapshot()) core.cancel("loop is closing")
+            val finished = BooleanSupplier { registry.isEmpty() }
+            while (!registry.isEmpty()) {
+                runReady(vt, finished)
+                if (registry.isEmpty() || readyNow(vt)) continue
+                if (vt.externalWork() > 0) {
+                    awaitOutsideWork(vt)
+                    continue
+                }
+                val next = nextDeadline()
+                if (next == VirtualTime.NEVER) break // what remains never ends: the caller reported it before
+                jump(vt, next)
+            }
+        } catch (t: Throwable) {
+            failure = t
+        } finally {
+            stopped = true
+            for (n in timers.drain()) if (n is CallbackHandle && !n.isCancelled) handles.add(n)
+            while (true) {
+                val r = local.pollFirst() ?: break
+                rejectAfterStop(r)
+            }
+            drainRemoteAfterStop()
+            current = null
+            driving = false
+            release()
+        }
+        if (failure != null) throw failure
+        return handles
     }
 
     // ---------------------------------------------------------------- closing
@@ -332,7 +628,7 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
         /** A loop with its own daemon thread, running until [close]. */
         @JvmStatic
         public fun start(name: String): EventLoopCore {
-            val loop = EventLoopCore(name)
+            val loop = EventLoopCore(name, null)
             loop.ownsThread = true
             val t = LoopThread(loop, "aio4j-loop-$name")
             loop.thread = t
@@ -347,15 +643,47 @@ public class EventLoopCore private constructor(name: String) : LoopCore(name) {
          */
         @JvmStatic
         public fun driveOnCurrentThread(name: String): EventLoopCore {
-            check(LoopCore.current() == null) {
-                "Loop.run cannot be called from a thread that runs a loop (" + LoopCore.current() +
-                    "); create a task with Async.task or Loop.task instead"
+            val cur = LoopCore.current()
+            check(cur == null) {
+                if (cur is EventLoopCore && cur.virtual != null && !cur.driving) {
+                    "Loop.run cannot be called on the thread of an open TestLoop ($cur); use its run(...) instead"
+                } else {
+                    "Loop.run cannot be called from a thread that runs a loop ($cur); create a task with Async.task or Loop.task instead"
+                }
             }
-            val loop = EventLoopCore(name)
+            val loop = EventLoopCore(name, null)
             loop.thread = Thread.currentThread()
             CURRENT.set(loop)
             return loop
         }
+
+        /**
+         * A test loop with a virtual clock at 0, driven by the calling thread (which stays its thread
+         * until [virtualShutdown]).
+         * @throws IllegalStateException if the calling thread already runs a loop or has an open test loop
+         */
+        @JvmStatic
+        public fun driveVirtual(name: String, autoAdvance: Boolean, wallClockNanos: Long, maxStepsPerInstant: Int): EventLoopCore {
+            val cur = CURRENT.get() ?: (Thread.currentThread() as? LoopThread)?.loop ?: SharedLoopCore.currentOnThread()
+            check(cur == null) {
+                if (cur is EventLoopCore && cur.virtual != null) {
+                    "this thread already drives an open TestLoop ($cur): close it first"
+                } else {
+                    "a TestLoop cannot be created on a thread that runs a loop ($cur)"
+                }
+            }
+            val loop = EventLoopCore(name, VirtualTime(autoAdvance, wallClockNanos, maxStepsPerInstant))
+            loop.thread = Thread.currentThread()
+            CURRENT.set(loop)
+            return loop
+        }
+
+        /** The error for an `Async` helper called on a test loop's thread between its driving calls. */
+        internal fun idleDriverMisuse(loop: EventLoopCore): IllegalStateException = IllegalStateException(
+            "an aio4j helper was called on the thread of the open TestLoop (${loop.name}) outside run/advance " +
+                "(in a @BeforeEach?): it would run in real time, or never; start it inside testLoop.run(() -> ...) " +
+                "or with testLoop.task(...), or use Loop.shared() explicitly",
+        )
     }
 
     /** Ends a driven loop: the calling thread stops being its thread. */

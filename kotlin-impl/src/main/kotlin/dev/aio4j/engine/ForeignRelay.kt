@@ -9,18 +9,23 @@ import java.util.function.BiConsumer
  * long-lived foreign future keeps only this small dead object per withdrawn listener, never the
  * listener, its task or its result.
  */
-public class ForeignRelay internal constructor(listener: StageListener, private val tag: Int) : BiConsumer<Any?, Throwable?> {
+public open class ForeignRelay internal constructor(listener: StageListener, private val tag: Int) : BiConsumer<Any?, Throwable?> {
     @Volatile
     private var listener: StageListener? = listener
 
     override fun accept(v: Any?, e: Throwable?) {
+        deliverDirect(tag, if (e == null) v else null, e?.let { Outcomes.unwrap(it) })
+    }
+
+    /** Passes an outcome already unwrapped on to the listener, once. */
+    internal fun deliverDirect(tag: Int, value: Any?, error: Throwable?) {
         val l = listener ?: return
         listener = null
-        l.onStageDone(tag, if (e == null) v else null, e?.let { Outcomes.unwrap(it) })
+        l.onStageDone(tag, value, error)
     }
 
     /** The listener withdrew: it hears nothing more (unless the outcome is already on its way to it). */
-    internal fun clear() {
+    internal open fun clear() {
         listener = null
     }
 

@@ -24,6 +24,10 @@ public abstract class LoopCore internal constructor(
     @Volatile
     private var handler: BiConsumer<String, Throwable>? = null
 
+    /** The virtual clock of a test loop; null on every production loop (whose clock is `System.nanoTime()`). */
+    @JvmField
+    internal var virtual: VirtualTime? = null
+
     /** Nesting depth of already-complete compositions on a single-threaded loop's own thread (only that thread touches it). */
     @JvmField
     internal var composeDepth: Int = 0
@@ -72,8 +76,23 @@ public abstract class LoopCore internal constructor(
     /** Cancels every pending task, waits until they have finished, stops the loop. Idempotent. */
     public abstract fun close()
 
-    /** Monotonic time in nanoseconds (`System.nanoTime()`). */
-    public fun time(): Long = System.nanoTime()
+    /** Monotonic time in nanoseconds: `System.nanoTime()`, or a test loop's virtual time (from 0). */
+    public fun time(): Long {
+        val v = virtual
+        return if (v == null) System.nanoTime() else v.now
+    }
+
+    /** True on a test loop, whose clock is virtual. */
+    public val isVirtual: Boolean get() = virtual != null
+
+    /**
+     * A task of this loop failed and nobody has looked at it yet: a test loop keeps it, to report it
+     * at close if that is still so; a production loop does nothing (the garbage collector's report
+     * does it there).
+     */
+    public fun noteFailure(f: LoopFuture<*>) {
+        virtual?.noteFailure(f)
+    }
 
     /** [Executor] view: same as [post], but refused with `IllegalStateException` once the loop is closed. */
     override fun execute(command: Runnable) {
@@ -85,6 +104,12 @@ public abstract class LoopCore internal constructor(
     public fun checkOpen() {
         if (isClosed) throw IllegalStateException("loop is closed")
     }
+
+    /** The virtual clock of a test loop, or null. */
+    public fun virtualTime(): VirtualTime? = virtual
+
+    /** Tasks of this loop that have not finished (pending, or done with their work still ending), in creation order where the loop keeps one. */
+    public fun liveTasks(): List<TaskCore> = registry.snapshot()
 
     /** Tasks of this loop that have not completed, in creation order where the loop keeps one. */
     public fun pendingTasks(): List<TaskCore> = registry.snapshot().filter { !it.isDone }
@@ -127,7 +152,12 @@ public abstract class LoopCore internal constructor(
 
         /** The current loop, or the shared one when the caller is not on a loop thread. */
         @JvmStatic
-        public fun currentOrShared(): LoopCore = EventLoopCore.currentOnThread() ?: SharedLoopCore.INSTANCE // the hot path: no need to ask whether a worker runs loop code
+        public fun currentOrShared(): LoopCore {
+            // the hot path: no need to ask whether a worker runs loop code
+            val l = EventLoopCore.currentOnThread() ?: return SharedLoopCore.INSTANCE
+            if (l.virtual != null && !l.driving) throw EventLoopCore.idleDriverMisuse(l)
+            return l
+        }
     }
 }
 

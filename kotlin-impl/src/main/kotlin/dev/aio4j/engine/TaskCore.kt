@@ -314,6 +314,10 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
 
     /** Listens to [stage] with [tag]: intrusively on a task, by `whenComplete` on anything else. */
     protected fun listenTo(stage: CompletionStage<*>, tag: Int) {
+        if (loop.virtual != null) {
+            listenWithdrawably(stage, tag)
+            return
+        }
         val core = coreOf(stage)
         if (core != null) {
             core.addListener(this, tag)
@@ -334,6 +338,15 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
      * or a stage already done.
      */
     protected fun listenWithdrawably(stage: CompletionStage<*>, tag: Int): ForeignRelay? {
+        val vt = loop.virtual
+        if (vt != null && VirtualTime.completesElsewhere(stage, loop) && !isStageDone(stage)) {
+            // a test loop counts what completes elsewhere, so its clock never jumps ahead of it
+            val watch = ExternalWatch(this, tag, vt)
+            val other = coreOf(stage)
+            @Suppress("UNCHECKED_CAST")
+            if (other != null) other.addListener(watch, tag) else (stage as CompletionStage<Any?>).whenComplete(watch)
+            return watch
+        }
         val core = coreOf(stage)
         if (core != null) {
             core.addListener(this, tag)
@@ -363,7 +376,12 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
      * leads back here.
      */
     protected fun stopListening(stage: CompletionStage<*>, relay: ForeignRelay?) {
-        if (relay != null) relay.clear() else coreOf(stage)?.removeListener(this)
+        if (relay == null) {
+            coreOf(stage)?.removeListener(this)
+        } else {
+            relay.clear()
+            if (relay is ExternalWatch) coreOf(stage)?.removeListener(relay)
+        }
     }
 
     /** Gives this core a future nobody is handed (an internal coordinator), then starts it. */

@@ -18,9 +18,12 @@ public class ThreadCore(loop: LoopCore, private val executor: Executor, callable
 
     override fun start() {
         setAwaiting(work)
+        val vt = loop.virtual
+        vt?.begin() // a test loop's clock waits for the job (it takes real time, and no virtual time)
         try {
             executor.execute(work)
         } catch (e: RejectedExecutionException) {
+            vt?.end()
             failWith(e)
             finish()
         }
@@ -46,6 +49,7 @@ public class ThreadCore(loop: LoopCore, private val executor: Executor, callable
                 super.run()
             } finally {
                 finishOnLoop(false)
+                loop.virtual?.end()
             }
         }
 

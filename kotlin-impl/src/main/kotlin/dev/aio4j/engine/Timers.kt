@@ -20,6 +20,13 @@ public abstract class TimerNode : Runnable {
         onTimer()
     }
 
+    /**
+     * True for a timeout (of `waitFor`, `wait`, `asCompleted`): on a test loop, a timeout due at an
+     * instant fires after everything else ready at that instant, so a result that arrives exactly
+     * at the deadline wins, every time. Real time has no exact ties; production loops ignore it.
+     */
+    public open val isTimeout: Boolean get() = false
+
     /** True while the node is waiting in a timer queue. */
     public val isScheduled: Boolean get() = lane != null
 }
@@ -37,20 +44,20 @@ internal class TimerLane(@JvmField val delay: Long) {
  * their first deadline. Scheduling, withdrawing and firing are O(1) for a delay already in use,
  * O(log lanes) otherwise. A million sleeps of one duration cost no sifting at all. Not thread-safe.
  */
-internal class TimerQueue {
+internal open class TimerQueue {
     private val lanes = HashMap<Long, TimerLane>()
     private var heap: Array<TimerLane?> = arrayOfNulls(16)
     private var laneCount = 0
     var size: Int = 0
-        private set
+        protected set
 
     fun isEmpty(): Boolean = size == 0
 
     /** The timer due first, or null. */
-    fun peek(): TimerNode? = if (laneCount == 0) null else heap[0]!!.head
+    open fun peek(): TimerNode? = if (laneCount == 0) null else heap[0]!!.head
 
     /** Adds [node], due at its [TimerNode.deadline], to the lane of [delay]. */
-    fun add(node: TimerNode, delay: Long) {
+    open fun add(node: TimerNode, delay: Long) {
         var lane = lanes[delay]
         if (lane == null) {
             lane = TimerLane(delay)
@@ -89,7 +96,7 @@ internal class TimerQueue {
     }
 
     /** Removes and returns the timer due first, or null. */
-    fun poll(): TimerNode? {
+    open fun poll(): TimerNode? {
         if (laneCount == 0) return null
         val n = heap[0]!!.head!!
         remove(n)
@@ -97,7 +104,7 @@ internal class TimerQueue {
     }
 
     /** Removes [node] if it is in this queue; returns whether it was. */
-    fun remove(node: TimerNode): Boolean {
+    open fun remove(node: TimerNode): Boolean {
         val lane = node.lane ?: return false
         if (lane.heapIndex < 0 || heap[lane.heapIndex] !== lane) return false // another queue's
         val wasHead = lane.head === node
@@ -119,7 +126,7 @@ internal class TimerQueue {
     }
 
     /** Removes every timer, returning them (used when a loop closes). */
-    fun drain(): List<TimerNode> {
+    open fun drain(): List<TimerNode> {
         val out = ArrayList<TimerNode>(size)
         for (i in 0 until laneCount) {
             var n = heap[i]!!.head

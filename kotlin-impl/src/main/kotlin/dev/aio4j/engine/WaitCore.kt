@@ -15,6 +15,8 @@ public class WaitCore(
     private val timeoutNanos: Long,
     private val finisher: Function<BooleanArray, Any?>,
 ) : TaskCore(loop) {
+    override val isTimeout: Boolean get() = true
+
     private val done = BooleanArray(stages.size)
     private var doneCount = 0
     private var settled = false

@@ -19,6 +19,8 @@ public class WaitForCore private constructor(
     private val timeoutNanos: Long,
     private val timeout: Duration,
 ) : BodyCore(loop, null) {
+    override val isTimeout: Boolean get() = true
+
     /** The stage awaited, once this task listens to it (null before: the timer then leaves the timeout to start()). */
     @Volatile
     private var stage: CompletionStage<*>? = null

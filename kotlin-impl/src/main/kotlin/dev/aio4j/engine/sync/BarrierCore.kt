@@ -84,6 +84,8 @@ public class BarrierCore(@JvmField public val parties: Int) {
 }
 
 internal class BarrierWaiter(private val owner: BarrierCore, loop: LoopCore?) : Waiter<Int>(loop) {
+    override fun awaitedDescription(): String = owner.toString()
+
     override val what: String get() = "AsyncBarrier.await()"
 
     override fun withdraw(error: Throwable?): Boolean = withdrawIfQueued(owner.unlinkIfWaiting(this), error)

@@ -111,6 +111,8 @@ internal class CondWaiter(
 
     override val what: String get() = if (predicate == null) "AsyncCondition.await()" else "AsyncCondition.awaitUntil()"
 
+    override fun awaitedDescription(): String = cond.toString()
+
     override val completesLate: Boolean get() = true
 
     override fun withdraw(error: Throwable?): Boolean {

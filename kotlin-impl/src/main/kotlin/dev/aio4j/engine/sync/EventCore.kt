@@ -58,6 +58,8 @@ public class EventCore {
 }
 
 internal class EventWaiter(private val owner: EventCore, loop: LoopCore?) : Waiter<Void?>(loop) {
+    override fun awaitedDescription(): String = owner.toString()
+
     override val what: String get() = "AsyncEvent.await()"
 
     override fun refused() {} // nothing was consumed

@@ -119,6 +119,8 @@ public class LockCore : Guard {
 }
 
 internal class LockWaiter(private val owner: LockCore, loop: LoopCore?) : Waiter<Void?>(loop) {
+    override fun awaitedDescription(): String = owner.toString()
+
     override val what: String get() = "AsyncLock.acquire()"
 
     override fun refused() {

@@ -410,6 +410,8 @@ public class QueueCore(
  * FAILED (shutdown), or → CANCELLED from WAITING, WOKEN or FAILING.
  */
 internal class GetWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter<Any?>(loop) {
+    override fun awaitedDescription(): String = owner.toString()
+
     /** Guarded by the queue's monitor. */
     @JvmField internal var state: GetState = GetState.WAITING
 
@@ -430,6 +432,8 @@ internal class GetWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter
 internal enum class GetState { WAITING, WOKEN, TAKEN, FAILING, FAILED, CANCELLED }
 
 internal class PutWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter<Void?>(loop) {
+    override fun awaitedDescription(): String = owner.toString()
+
     override val what: String get() = "AsyncQueue.put()"
 
     override fun withdraw(error: Throwable?): Boolean = withdrawIfQueued(owner.unlinkPutter(this), error)
@@ -440,6 +444,8 @@ internal class PutWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter
 }
 
 internal class JoinWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter<Void?>(loop) {
+    override fun awaitedDescription(): String = owner.toString()
+
     override val what: String get() = "AsyncQueue.join()"
 
     override fun refused() {}

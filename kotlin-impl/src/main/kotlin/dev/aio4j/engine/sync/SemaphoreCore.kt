@@ -111,6 +111,8 @@ public class SemaphoreCore(initial: Int, bounded: Boolean) : Guard {
 }
 
 internal class SemaphoreWaiter(private val owner: SemaphoreCore, loop: LoopCore?) : Waiter<Void?>(loop) {
+    override fun awaitedDescription(): String = owner.toString()
+
     override val what: String get() = "AsyncSemaphore.acquire()"
 
     override fun deliver() {

@@ -51,6 +51,9 @@ public abstract class Waiter<T> internal constructor(
     /** What the caller called, for `toString()`: "AsyncLock.acquire()". */
     internal abstract val what: String
 
+    /** What a task waiting on this waiter awaits, for dumps: the primitive's state ("AsyncEvent[unset, waiters=1]"). */
+    public open fun awaitedDescription(): String = what
+
     // ---------------------------------------------------------------- delivery
 
     /** Completes the waiter with what it was handed: posted to its loop, or here (trampolined) without one. */
