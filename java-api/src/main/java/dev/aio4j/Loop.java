@@ -298,7 +298,7 @@ public final class Loop implements Executor, AutoCloseable {
      */
     @Override
     public void close() {
-        if (driven && !core.isLoopThread() && core.isVirtual()) {
+        if (core.isVirtual()) {
             throw new IllegalStateException("the loop of a TestLoop closes with TestLoop.close()");
         }
         if (driven && !core.isLoopThread()) {

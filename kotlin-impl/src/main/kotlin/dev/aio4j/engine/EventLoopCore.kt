@@ -309,10 +309,12 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
         check(!closing) { "the TestLoop is closed" }
         driving = true
         guardDeadline = System.nanoTime() + vt.wallClockNanos
+        val prev = bindThread()
         try {
             return block(vt)
         } finally {
             driving = false
+            unbindThread(prev)
         }
     }
 
@@ -493,6 +495,22 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
         }
     }
 
+    /**
+     * Makes this test loop the calling thread's loop while it is driven (another test loop may have
+     * been created on the thread since); returns the one to restore.
+     */
+    private fun bindThread(): EventLoopCore? {
+        val prev = CURRENT.get()
+        if (prev !== this) CURRENT.set(this)
+        return prev
+    }
+
+    private fun unbindThread(prev: EventLoopCore?) {
+        if (prev !== this) {
+            if (prev == null || prev.stopped) CURRENT.remove() else CURRENT.set(prev)
+        }
+    }
+
     /** The timers pending, for a test loop's report (call on its thread). */
     public fun virtualPendingTimers(): Int = timers.size
 
@@ -512,6 +530,7 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
         val handles = ArrayList<CallbackHandle>()
         driving = true
         guardDeadline = System.nanoTime() + vt.wallClockNanos
+        val prev = bindThread()
         try {
             closing = true
             for (core in registry.snapshot()) core.cancel("loop is closing")
@@ -539,6 +558,7 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
             drainRemoteAfterStop()
             current = null
             driving = false
+            unbindThread(prev)
             release()
         }
         if (failure != null) throw failure
@@ -664,10 +684,13 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
          */
         @JvmStatic
         public fun driveVirtual(name: String, autoAdvance: Boolean, wallClockNanos: Long, maxStepsPerInstant: Int): EventLoopCore {
-            val cur = CURRENT.get() ?: (Thread.currentThread() as? LoopThread)?.loop ?: SharedLoopCore.currentOnThread()
+            // another test loop of this thread, idle between its driving calls, may stay open (a test
+            // that forgot to close one must not break the next test on the thread)
+            val idle = CURRENT.get()?.let { it.virtual != null && !it.driving } ?: false
+            val cur = if (idle) null else CURRENT.get() ?: (Thread.currentThread() as? LoopThread)?.loop ?: SharedLoopCore.currentOnThread()
             check(cur == null) {
                 if (cur is EventLoopCore && cur.virtual != null) {
-                    "this thread already drives an open TestLoop ($cur): close it first"
+                    "a TestLoop cannot be created inside a task of another TestLoop ($cur)"
                 } else {
                     "a TestLoop cannot be created on a thread that runs a loop ($cur)"
                 }
