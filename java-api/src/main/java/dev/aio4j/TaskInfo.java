@@ -39,6 +39,13 @@ public record TaskInfo(String name, String loop, State state, Duration age, Stri
     /**
      * Checks the components and copies the lists.
      *
+     * @param name the task's name
+     * @param loop the name of the task's loop
+     * @param state the task's state
+     * @param age how long the task has existed
+     * @param awaiting what the task waits for, or the empty string
+     * @param awaitedBy the names of the tasks that await it
+     * @param createdAt where the task was created, or empty
      * @throws NullPointerException if any component is null
      */
     public TaskInfo {

@@ -22,6 +22,10 @@ public record TestLoopOptions(boolean autoAdvance, Duration wallClockTimeout, in
     /**
      * Checks the options.
      *
+     * @param autoAdvance whether the clock advances by itself
+     * @param wallClockTimeout real time per driving call
+     * @param maxStepsPerInstant steps allowed at one instant
+     * @param strictTimers whether pending {@code callLater} callbacks are reported at close
      * @throws NullPointerException if {@code wallClockTimeout} is null
      * @throws IllegalArgumentException if {@code wallClockTimeout} is not positive or
      *     {@code maxStepsPerInstant} is not positive
