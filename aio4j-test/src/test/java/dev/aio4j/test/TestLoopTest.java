@@ -108,6 +108,16 @@ class TestLoopTest {
     }
 
     @Test
+    void aKotlinDelayInASuspendCallIsVirtual() throws Exception {
+        try (TestLoop loop = TestLoop.create()) {
+            // kotlinx's delay(ms) called as Kotlin compiles it: the loop's dispatcher times it
+            Object r = loop.run(() -> Async.<Object>fromSuspend(c -> kotlinx.coroutines.DelayKt.delay(3_600_000L, c)));
+            assertEquals(kotlin.Unit.INSTANCE, r);
+            assertEquals(Duration.ofHours(1), loop.now());
+        }
+    }
+
+    @Test
     void waitAndAsCompletedTimeoutsAreVirtual() throws Exception {
         try (TestLoop loop = TestLoop.create()) {
             var done = loop.run(() -> {
