@@ -3,7 +3,6 @@ package dev.aio4j.test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -20,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -32,10 +32,18 @@ import org.junit.platform.testkit.engine.Event;
  */
 class TestLoopExtensionTest {
 
+    /** Set while this class runs the scenarios: they are skipped when a -Dtest pattern selects them directly. */
+    static final String SCENARIOS = "aio4j.extensionScenarios";
+
     private static EngineExecutionResults run(Class<?> tests, String... config) {
         var request = EngineTestKit.engine("junit-jupiter").selectors(selectClass(tests));
         for (int i = 0; i < config.length; i += 2) request = request.configurationParameter(config[i], config[i + 1]);
-        return request.execute();
+        System.setProperty(SCENARIOS, "true");
+        try {
+            return request.execute();
+        } finally {
+            System.clearProperty(SCENARIOS);
+        }
     }
 
     private static Throwable failureOf(EngineExecutionResults results, String method) {
@@ -47,6 +55,7 @@ class TestLoopExtensionTest {
 
     // ------------------------------------------------------------------ user test classes
 
+    @EnabledIfSystemProperty(named = SCENARIOS, matches = "true")
     @ExtendWith(TestLoopExtension.class)
     static class UserTests {
         static volatile TestLoop fromBeforeEach;
@@ -102,6 +111,7 @@ class TestLoopExtensionTest {
         }
     }
 
+    @EnabledIfSystemProperty(named = SCENARIOS, matches = "true")
     @ExtendWith(TestLoopExtension.class)
     @VirtualTime(autoAdvance = false, timeout = "PT5S")
     static class ClassLevelOptions {
@@ -120,12 +130,14 @@ class TestLoopExtensionTest {
         }
     }
 
+    @EnabledIfSystemProperty(named = SCENARIOS, matches = "true")
     @ExtendWith(TestLoopExtension.class)
     static class BadTimeout {
         @Test
         void badTimeout(@VirtualTime(timeout = "30 seconds") TestLoop loop) {}
     }
 
+    @EnabledIfSystemProperty(named = SCENARIOS, matches = "true")
     static class WithLoopTest {
         @LoopTest
         void metaAnnotation(TestLoop loop) throws Exception {
@@ -134,6 +146,7 @@ class TestLoopExtensionTest {
     }
 
     /** Eight tests with conflicting virtual times, run in parallel by JUnit. */
+    @EnabledIfSystemProperty(named = SCENARIOS, matches = "true")
     @ExtendWith(TestLoopExtension.class)
     static class ParallelTests {
         static final Set<String> threads = ConcurrentHashMap.newKeySet();
