@@ -53,8 +53,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code toThread} or a future the task awaits.
  *
  * <p><b>Auto-advance</b> (the default): when nothing is ready and no outside work is outstanding,
- * the clock jumps to the next timer. With it off ({@link TestLoopOptions#autoAdvance()}), the clock
- * moves only through {@link #advanceBy}, {@link #advanceTo} and {@link #runUntilIdle}.
+ * the clock jumps to the next timer. A future that completes elsewhere and never completes (a call
+ * whose server never answers) therefore holds the clock until the wall-clock timeout; so does a
+ * plain {@code CompletableFuture} that code on the loop itself completes later (a third-party
+ * library's future completed from the loop's timers): in those tests move the clock explicitly.
+ * With auto-advance off ({@link TestLoopOptions#autoAdvance()}), the clock moves only through
+ * {@link #advanceBy}, {@link #advanceTo} and {@link #runUntilIdle}. Those explicit moves wait for
+ * running {@code toThread}/{@code runInExecutor} jobs (which end by themselves) but not for futures
+ * pending elsewhere, so {@code advanceBy(Duration.ofSeconds(30))} times out a call that never answers.
+ * A Kotlin {@code SuspendCall} that suspends on another dispatcher is not seen as outside work.
  *
  * <p><b>Threads.</b> The thread that creates a test loop drives it: {@code run}, {@code advance*},
  * {@code runCurrent}, {@code runUntilIdle}, {@code dump} and {@code close} are called on it, never
@@ -224,8 +231,9 @@ public final class TestLoop implements AutoCloseable {
     /**
      * Moves the clock forward by {@code delta}: fires the timers due up to {@code now() + delta} in
      * deadline order, running the work each makes ready before the next, then sets the clock to
-     * {@code now() + delta}. Outside work outstanding is awaited (in real time) before the clock
-     * moves, so it always takes zero virtual time. Works with auto-advance on or off.
+     * {@code now() + delta}. Running {@code toThread}/{@code runInExecutor} jobs are awaited (in
+     * real time) before the clock moves, so they take zero virtual time; futures pending elsewhere
+     * are not awaited. Works with auto-advance on or off.
      *
      * @param delta how far to move; longer than about 73 years counts as 73 years
      * @throws IllegalArgumentException if {@code delta} is negative
@@ -260,8 +268,8 @@ public final class TestLoop implements AutoCloseable {
     }
 
     /**
-     * Runs ready work and moves the clock from timer to timer (awaiting outside work before each
-     * move) until no timer is pending and nothing is ready. A timer set to a delay of about 73 years
+     * Runs ready work and moves the clock from timer to timer (awaiting running {@code toThread}
+     * jobs before each move, not futures pending elsewhere) until no timer is pending and nothing is ready. A timer set to a delay of about 73 years
      * or more counts as never firing. Work that re-arms a timer forever runs into the wall-clock timeout.
      *
      * @throws AssertionError with a dump if the step budget or the wall-clock timeout runs out
@@ -337,8 +345,8 @@ public final class TestLoop implements AutoCloseable {
     // ------------------------------------------------------------------ closing
 
     /**
-     * Closes the loop: cancels background tasks quietly and lets outside work that is still
-     * running end (in real time, the clock does not move), then cancels every other pending task,
+     * Closes the loop: cancels background tasks quietly and lets {@code toThread} jobs that are
+     * still running end (in real time, the clock does not move), then cancels every other pending task,
      * runs until they have finished, stops, and reports what went wrong: tasks that were still
      * pending ({@link LeakedTasksError}, with the dump taken before the cancel), then — with
      * {@link TestLoopOptions#strictTimers()} — {@code callLater} callbacks still pending, then task

@@ -368,11 +368,14 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
 
     private fun nextDeadline(): Long = timers.peek()?.deadline ?: VirtualTime.NEVER
 
+    /** Outside work that holds the clock: all of it for auto-advance, only jobs for an explicit advance. */
+    private fun outside(vt: VirtualTime, jobsOnly: Boolean): Int = if (jobsOnly) vt.jobs() else vt.externalWork()
+
     /** Parks in real time until work is posted or the outside work is over (bounded by the wall clock). */
-    private fun awaitOutsideWork(vt: VirtualTime) {
+    private fun awaitOutsideWork(vt: VirtualTime, jobsOnly: Boolean = false) {
         parked = true
         try {
-            if (vt.externalWork() == 0 || !remote.isEmpty()) return
+            if (outside(vt, jobsOnly) == 0 || !remote.isEmpty()) return
             checkWallClock(vt)
             LockSupport.parkNanos(this, (guardDeadline - System.nanoTime()).coerceIn(1L, 50_000_000L))
         } finally {
@@ -381,9 +384,9 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
     }
 
     /** Moves the clock to [target] unless outside work is outstanding or posted work waits. */
-    private fun jump(vt: VirtualTime, target: Long): Boolean = synchronized(vt) {
+    private fun jump(vt: VirtualTime, target: Long, jobsOnly: Boolean = false): Boolean = synchronized(vt) {
         // external first: an outside job posts before it stops counting, so a zero here means its post is visible
-        if (vt.externalWork() != 0 || !remote.isEmpty()) return false
+        if (outside(vt, jobsOnly) != 0 || !remote.isEmpty()) return false
         val t = if (target > VirtualTime.MAX_NOW) VirtualTime.MAX_NOW else target
         if (t - vt.now > 0) {
             vt.now = t
@@ -439,8 +442,9 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
 
     /**
      * Fires the timers due up to [target] in deadline order, running the work ready between them,
-     * then sets the clock to [target] (or leaves it if already later). Outside work is awaited
-     * before the clock moves.
+     * then sets the clock to [target] (or leaves it if already later). Running jobs (`toThread`)
+     * are awaited before the clock moves; stages pending elsewhere are not (the caller moves time
+     * on purpose, e.g. to time out a call that never answers).
      */
     public fun virtualAdvanceTo(target: Long) {
         drive { vt ->
@@ -449,16 +453,16 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
                 runReady(vt, null)
                 if (readyNow(vt)) continue
                 if (t - vt.now <= 0) return
-                if (vt.externalWork() > 0) {
-                    awaitOutsideWork(vt)
+                if (vt.jobs() > 0) {
+                    awaitOutsideWork(vt, jobsOnly = true)
                     continue
                 }
                 val next = nextDeadline()
                 if (next - t <= 0) {
-                    jump(vt, next)
+                    jump(vt, next, jobsOnly = true)
                     continue
                 }
-                if (jump(vt, t)) {
+                if (jump(vt, t, jobsOnly = true)) {
                     runReady(vt, null)
                     return
                 }
@@ -466,31 +470,31 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
         }
     }
 
-    /** Runs ready work and awaits outside work (in real time) until neither is left; the clock does not move. */
+    /** Runs ready work and awaits running jobs (in real time) until neither is left; the clock does not move. */
     public fun virtualSettle() {
         drive { vt ->
             while (true) {
                 runReady(vt, null)
                 if (readyNow(vt)) continue
-                if (vt.externalWork() == 0) return
-                awaitOutsideWork(vt)
+                if (vt.jobs() == 0) return
+                awaitOutsideWork(vt, jobsOnly = true)
             }
         }
     }
 
-    /** Runs ready work and jumps from timer to timer until no timer is pending and nothing is ready. */
+    /** Runs ready work and jumps from timer to timer (awaiting running jobs first) until no timer is pending and nothing is ready. */
     public fun virtualRunUntilIdle() {
         drive { vt ->
             while (true) {
                 runReady(vt, null)
                 if (readyNow(vt)) continue
-                if (vt.externalWork() > 0) {
-                    awaitOutsideWork(vt)
+                if (vt.jobs() > 0) {
+                    awaitOutsideWork(vt, jobsOnly = true)
                     continue
                 }
                 val next = nextDeadline()
                 if (next == VirtualTime.NEVER) return
-                jump(vt, next)
+                jump(vt, next, jobsOnly = true)
             }
         }
     }

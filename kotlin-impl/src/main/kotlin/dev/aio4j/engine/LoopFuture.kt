@@ -160,6 +160,22 @@ public abstract class LoopFuture<T> protected constructor(
     /** Not supported: use `Async.waitFor`, which cancels what it gave up on. @throws UnsupportedOperationException always */
     override fun completeOnTimeout(value: T, timeout: Long, unit: TimeUnit): CompletableFuture<T> = throw readOnly("completeOnTimeout")
 
+    /**
+     * As `CompletableFuture.orTimeout`, timed by the loop this future belongs to (so a test loop's
+     * virtual clock times it, and the timeout runs on the loop) rather than by the JDK's delay
+     * thread; a future of no loop uses the JDK's. The timeout completes it exceptionally with a
+     * `TimeoutException` (a waiter is withdrawn), unless it completed first.
+     */
+    override fun orTimeout(timeout: Long, unit: TimeUnit): CompletableFuture<T> {
+        val loop = loopCore ?: return super.orTimeout(timeout, unit)
+        if (!isDone) {
+            val t = OrTimeout(this)
+            loop.schedule(t, unit.toNanos(timeout))
+            super.whenComplete(t) // withdraws the timer once this completes
+        }
+        return this
+    }
+
     // ---------------------------------------------------------------- blocking, with the deadlock guard
 
     private fun checkNotOwnLoopThread(method: String) {
@@ -484,6 +500,7 @@ internal class ComposeStep<T, U>(
 
     override fun apply(x: T): CompletionStage<U> {
         val g = fn.apply(x) ?: throw NullPointerException("the function given to thenCompose returned null instead of a CompletionStage")
+        if (g is LoopFuture<*>) g.markObservedInternal() // the composition passes its outcome on: a failure is not "never retrieved"
         val bound = slot // usually bound already: a read, no atomic write
         if (bound != null || !SLOT.compareAndSet(this, null, g)) {
             @Suppress("UNCHECKED_CAST")
@@ -535,6 +552,25 @@ internal class ComposeStep<T, U>(
         @Suppress("UNCHECKED_CAST")
         val SLOT: AtomicReferenceFieldUpdater<ComposeStep<*, *>, Any?> =
             AtomicReferenceFieldUpdater.newUpdater(ComposeStep::class.java as Class<ComposeStep<*, *>>, Any::class.java, "slot")
+    }
+}
+
+/** The timer of [LoopFuture.orTimeout]: fails the future with `TimeoutException` on its loop, or is withdrawn when it completes. */
+private class OrTimeout(private val f: LoopFuture<*>) : TimerNode(), BiConsumer<Any?, Throwable?> {
+    override val isTimeout: Boolean get() = true
+
+    override fun onTimer() {
+        if (!f.isDone) {
+            try {
+                f.completeExceptionally(java.util.concurrent.TimeoutException())
+            } catch (e: UnsupportedOperationException) {
+                f.loopCore?.reportError("orTimeout could not complete $f", e)
+            }
+        }
+    }
+
+    override fun accept(v: Any?, e: Throwable?) {
+        if (isScheduled) f.loopCore?.unschedule(this)
     }
 }
 

@@ -19,11 +19,11 @@ public class ThreadCore(loop: LoopCore, private val executor: Executor, callable
     override fun start() {
         setAwaiting(work)
         val vt = loop.virtual
-        vt?.begin() // a test loop's clock waits for the job (it takes real time, and no virtual time)
+        vt?.beginJob() // a test loop's clock waits for the job (it takes real time, and no virtual time)
         try {
             executor.execute(work)
         } catch (e: RejectedExecutionException) {
-            vt?.end()
+            vt?.endJob()
             failWith(e)
             finish()
         }
@@ -49,7 +49,7 @@ public class ThreadCore(loop: LoopCore, private val executor: Executor, callable
                 super.run()
             } finally {
                 finishOnLoop(false)
-                loop.virtual?.end()
+                loop.virtual?.endJob()
             }
         }
 

@@ -28,6 +28,8 @@ public class VirtualTime internal constructor(
     internal var now: Long = 0L
 
     private val external = AtomicInteger()
+    private val jobs = AtomicInteger() // the part of [external] that is toThread / runInExecutor jobs
+
 
     @JvmField internal var stepsAtInstant: Long = 0L
 
@@ -36,8 +38,22 @@ public class VirtualTime internal constructor(
     private val failed = ArrayList<LoopFuture<*>>() // guarded by itself
     private val created = WeakHashMap<TaskCore, Long>() // loop thread only
 
-    /** Outstanding external work. */
+    /** Outstanding external work: jobs, and stages that complete elsewhere. */
     public fun externalWork(): Int = external.get()
+
+    /** Outstanding `toThread` / `runInExecutor` jobs: outside work that ends by itself. */
+    public fun jobs(): Int = jobs.get()
+
+    /** A `toThread` / `runInExecutor` job started: outside work that ends by itself. */
+    internal fun beginJob() {
+        jobs.incrementAndGet()
+        external.incrementAndGet()
+    }
+
+    internal fun endJob() {
+        jobs.decrementAndGet()
+        end()
+    }
 
     /** Something outside the loop will post to it later: time must not jump before it has. */
     internal fun begin() {
