@@ -542,8 +542,8 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
             while (!registry.isEmpty()) {
                 runReady(vt, finished)
                 if (registry.isEmpty() || readyNow(vt)) continue
-                if (vt.externalWork() > 0) {
-                    awaitOutsideWork(vt)
+                if (vt.jobs() > 0) { // cancelled jobs end by themselves; a future pending elsewhere is not waited for
+                    awaitOutsideWork(vt, jobsOnly = true)
                     continue
                 }
                 val next = nextDeadline()
