@@ -56,16 +56,20 @@ class RetryTest {
     @Test
     void aFlakyCallSucceedsAfterExactlyTheSumOfTheBackoffs(TestLoop loop) throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        List<Duration> starts = new ArrayList<>();
-        AsyncCallable<String> call = flaky(loop, calls, starts, 4);
+        List<Long> startMinutes = new ArrayList<>();
+        AsyncCallable<String> flaky = () -> {                       // fails 4 times, then answers
+            startMinutes.add(loop.now().toMinutes());
+            return calls.incrementAndGet() <= 4
+                    ? CompletableFuture.failedFuture(new IOException("503"))
+                    : CompletableFuture.completedFuture("200");
+        };
 
-        String result = loop.run(() -> Retry.withBackoff(call, 6, TEN_MINUTES, 2.0, HOUR, Duration.ofSeconds(30)));
+        String result = loop.run(() -> Retry.withBackoff(flaky, 6,
+                Duration.ofMinutes(10), 2.0, Duration.ofHours(1), Duration.ofSeconds(30)));
 
-        assertEquals("200 on attempt 5", result);
-        assertEquals(5, calls.get());
-        // backoffs of 10, 20, 40, then 60 (80 capped at an hour) minutes
-        assertEquals(List.of(minutes(0), minutes(10), minutes(30), minutes(70), minutes(130)), starts);
-        assertEquals(Duration.ofHours(2).plusMinutes(10), loop.now());
+        assertEquals("200", result);
+        assertEquals(List.of(0L, 10L, 30L, 70L, 130L), startMinutes);   // backoffs 10, 20, 40, 60 (capped)
+        assertEquals(Duration.ofMinutes(130), loop.now());              // exact, to the nanosecond
     }
 
     @Test
@@ -181,24 +185,25 @@ class RetryTest {
     @Test
     void attemptsStartExactlyAtTheirScheduledInstants(@VirtualTime(autoAdvance = false) TestLoop loop) {
         AtomicInteger calls = new AtomicInteger();
-        List<Duration> starts = new ArrayList<>();
-        AsyncCallable<String> failing = flaky(loop, calls, starts, Integer.MAX_VALUE);
-        Duration nano = Duration.ofNanos(1);
+        AsyncCallable<String> failing = () -> {
+            calls.incrementAndGet();
+            return CompletableFuture.failedFuture(new IOException("503"));
+        };
+        Task<String> retry = loop.task(() -> Retry.withBackoff(failing, 4,
+                Duration.ofMinutes(10), 2.0, Duration.ofHours(1), Duration.ofSeconds(30)));
+        assertEquals(0, calls.get());                           // nothing runs until the test says so
 
-        Task<String> retry = loop.task(() -> Retry.withBackoff(failing, 4, TEN_MINUTES, 2.0, HOUR, Duration.ofSeconds(30)));
-        loop.runCurrent();
+        loop.runCurrent();                                      // what is ready now: attempt 1, at 0
         assertEquals(1, calls.get());
-        for (Duration backoff : List.of(minutes(10), minutes(20), minutes(40))) {
+        for (long backoff : new long[] {10, 20, 40}) {          // attempts 2, 3, 4 at 10, 30, 70 minutes
             int before = calls.get();
-            loop.advanceBy(backoff.minus(nano));
-            assertEquals(before, calls.get(), () -> "an attempt started early, at " + loop.now());
-            loop.advanceBy(nano);
-            assertEquals(before + 1, calls.get(), () -> "no attempt at " + loop.now());
+            loop.advanceBy(Duration.ofMinutes(backoff).minusNanos(1));
+            assertEquals(before, calls.get());                  // not a nanosecond early
+            loop.advanceBy(Duration.ofNanos(1));
+            assertEquals(before + 1, calls.get());              // exactly on time
         }
-        assertEquals(List.of(minutes(0), minutes(10), minutes(30), minutes(70)), starts);
-        assertTrue(retry.isDone());
-        assertInstanceOf(IOException.class, retry.exception());
-        assertEquals(minutes(70), loop.now());
+        assertInstanceOf(IOException.class, retry.exception()); // four attempts, all failed
+        assertEquals(Duration.ofMinutes(70), loop.now());
     }
 
     @Test
