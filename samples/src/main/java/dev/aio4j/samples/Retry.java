@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * would be too much (for Failsafe on a loop's timers, see {@link RetryWithBackoff}): each attempt
  * under {@link Async#timeout}, the backoff an {@link Async#sleep}, the loop an
  * {@link Async#repeatWhile}. Because every wait is one of the loop's timers, a test on a
- * {@code TestLoop} runs hours of backoff in microseconds ({@code RetryTest}).
+ * {@code TestLoop} runs hours of backoff without waiting for them ({@code RetryTest}).
  *
  * <p>{@link #run()} (the Tour's section) retries a flaky call that succeeds on its third attempt,
  * then a call that always hangs, with real delays of a few tens of milliseconds.

@@ -221,6 +221,22 @@ class RetryTest {
     }
 
     @Test
+    void aCallThatThrowsOrReturnsNullIsRetriedLikeOneWhoseStageFails(TestLoop loop) throws Exception {
+        List<Duration> starts = new ArrayList<>();
+        AsyncCallable<String> awkward = () -> {
+            starts.add(loop.now());
+            return switch (starts.size()) {
+                case 1 -> throw new IOException("thrown before any stage");
+                case 2 -> null;
+                default -> CompletableFuture.completedFuture("third time");
+            };
+        };
+
+        assertEquals("third time", loop.run(() -> Retry.withBackoff(awkward, 3, TEN_MINUTES, 2.0, HOUR, HOUR)));
+        assertEquals(List.of(minutes(0), minutes(10), minutes(30)), starts);
+    }
+
+    @Test
     void aCancelledAttemptIsNotRetried(TestLoop loop) {
         AtomicInteger calls = new AtomicInteger();
         AsyncCallable<String> cancelled = () -> {
