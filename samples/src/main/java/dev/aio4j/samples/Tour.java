@@ -34,6 +34,7 @@ public final class Tour {
             new Section("shield", ShieldDemo::run),
             new Section("threadsafe", ThreadSafeSubmit::run),
             new Section("concurrent http", ConcurrentHttp::run),
+            new Section("retry with backoff in plain aio4j (timeout, sleep, repeatWhile)", Retry::run),
             new Section("retry with backoff (Failsafe on a loop), cancelled mid-attempt", RetryWithBackoff::run),
             new Section("lock: three workers, one at a time", dev.aio4j.samples.sync.LockSample::run),
             new Section("event: a response releases the waiters", dev.aio4j.samples.sync.EventSample::run),

@@ -178,6 +178,19 @@ class SamplesTest {
     }
 
     @Test
+    void plainRetrySucceedsOnTheThirdAttemptThenGivesUpOnAHangingCallWithATimeout() throws Exception {
+        Run run = capture(Retry::run);
+        assertEquals(List.of("attempt 1: 503", "attempt 2: 503", "attempt 3: 200 after 10 ms"), run.startingWith("attempt "));
+        List<String> flaky = run.startingWith("flaky call: ");
+        assertEquals(1, flaky.size(), run.lines()::toString);
+        assertTrue(flaky.get(0).startsWith("flaky call: 200 on attempt 3, after backoffs of 40 + 80 ms (took "), flaky.get(0));
+        long took = number(flaky.get(0), Pattern.compile("took (\\d+) ms"));
+        assertTrue(took >= 120, "the backoffs ended early: " + took + " ms");
+        assertEquals(List.of("hanging call: 3 attempts, failed with TimeoutException (2 earlier failures suppressed)"),
+                run.startingWith("hanging call: "));
+    }
+
+    @Test
     void asCompletedReadsResultsInCompletionOrder() throws Exception {
         Run run = capture(AsCompletedDemo::run);
         assertEquals(List.of(
