@@ -315,4 +315,34 @@ class RetryTest {
         assertEquals(Duration.ZERO, loop.now());
         assertThrows(LeakedTasksError.class, loop::close); // the main task still awaited it
     }
+
+    /**
+     * Stepped by hand, the same Failsafe retry does run on virtual time: an explicit advance moves
+     * the clock even while a task awaits a future of another library (it waits only for
+     * {@code toThread} jobs), so Failsafe's backoff timers on the test loop fire at their instants.
+     */
+    @Test
+    void steppedByHandFailsafesBackoffRunsOnVirtualTime(@VirtualTime(autoAdvance = false) TestLoop loop) {
+        AtomicInteger calls = new AtomicInteger();
+        RetryPolicy<String> policy = RetryPolicy.<String>builder()
+                .handle(IOException.class)
+                .withBackoff(TEN_MINUTES, HOUR)
+                .withMaxRetries(5)
+                .build();
+        Task<String> t = loop.task(() -> Failsafe.with(policy)
+                .with(loop.loop().asScheduledExecutor())
+                .getStageAsync(() -> calls.incrementAndGet() < 3
+                        ? CompletableFuture.failedFuture(new IOException("503"))
+                        : CompletableFuture.completedFuture("ok")));
+        loop.runCurrent();
+        assertEquals(1, calls.get());
+        loop.advanceBy(TEN_MINUTES.minusNanos(1));
+        assertEquals(1, calls.get(), "not a nanosecond early");
+        loop.advanceBy(Duration.ofNanos(1));
+        assertEquals(2, calls.get(), "the second attempt at 10 min");
+        loop.advanceBy(Duration.ofMinutes(20));
+        assertEquals(3, calls.get(), "the third at 30 min (backoff doubled)");
+        assertEquals("ok", t.getNow(null));
+        assertEquals(Duration.ofMinutes(30), loop.now());
+    }
 }
