@@ -117,14 +117,18 @@ class SleepTest {
         assertFalse(doneAtOnce);
     }
 
-    /** The shared loop's timer thread; a loop's timers are tested to the end of the virtual clock in aio4j-test (VirtualSleepTest). */
     @Test
-    void aHugeSleepOnTheSharedLoopNeitherOverflowsNorFiresEarlyAndStaysCancellable() throws Exception {
+    void aHugeSleepNeitherOverflowsNorFiresEarlyAndStaysCancellable() throws Exception {
         for (Duration huge : List.of(HUGE, Duration.ofSeconds(Long.MAX_VALUE), Duration.ofNanos(Long.MAX_VALUE))) {
+            Task<Void> onLoop = onLoop(loop, () -> Async.sleep(huge));
             Task<Void> shared = Async.sleep(huge);
+            get(onLoop(loop, () -> Async.sleep(Duration.ofMillis(20))));
             get(Async.sleep(Duration.ofMillis(20)));
+            assertFalse(onLoop.isDone(), "a huge sleep fired early on a loop: " + huge);
             assertFalse(shared.isDone(), "a huge sleep fired early on the shared loop: " + huge);
+            assertTrue(onLoop.cancel());
             assertTrue(shared.cancel());
+            assertEndsCancelled(onLoop);
             assertEndsCancelled(shared);
         }
     }
