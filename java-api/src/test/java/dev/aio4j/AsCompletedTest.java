@@ -1,6 +1,5 @@
 package dev.aio4j;
 
-import static dev.aio4j.Support.FOREVER;
 import static dev.aio4j.Support.assertEndsCancelled;
 import static dev.aio4j.Support.assertFailsWith;
 import static dev.aio4j.Support.done;
@@ -18,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -50,39 +48,6 @@ class AsCompletedTest {
         assertEquals("now", get(out.get(0)));
         later.complete("later");
         assertEquals("later", get(out.get(1)));
-    }
-
-    @Test
-    void onALoopTheyArriveInCompletionOrder() throws Exception {
-        List<Integer> order = Loop.run(() -> {
-            List<Task<Integer>> out = Async.asCompleted(List.of(
-                    Async.sleep(Duration.ofMillis(30), 3),
-                    Async.sleep(Duration.ofMillis(1), 1),
-                    Async.sleep(Duration.ofMillis(15), 2)));
-            return Async.gather(out);
-        });
-        assertEquals(List.of(1, 2, 3), order);
-    }
-
-    @Test
-    void aTimeoutFailsTheRestWithTimeoutAndCancelsNoStage() throws Exception {
-        Task<String> slow = Async.sleep(FOREVER, "slow");
-        CompletableFuture<String> never = new CompletableFuture<>();
-        List<Task<String>> out = Async.asCompleted(List.of(slow, done("quick"), never), Duration.ofMillis(20));
-        assertEquals("quick", get(out.get(0)));
-        TimeoutException e = assertFailsWith(TimeoutException.class, out.get(1));
-        assertTrue(e.getMessage().contains("PT0.02S"), e.getMessage());
-        assertFailsWith(TimeoutException.class, out.get(2));
-        assertFalse(out.get(1).isCancelled());
-        assertFalse(slow.isDone());
-        assertFalse(never.isDone());
-        slow.cancel();
-    }
-
-    @Test
-    void aTimeoutThatNeverComesChangesNothing() throws Exception {
-        List<Task<String>> out = Async.asCompleted(List.of(Async.sleep(Duration.ofMillis(2), "x")), Duration.ofSeconds(30));
-        assertEquals("x", get(out.get(0)));
     }
 
     @Test

@@ -45,15 +45,6 @@ class GatherTest {
     }
 
     @Test
-    void gatherOfTasksOnALoopRunsThemConcurrently() throws Exception {
-        List<Integer> r = Loop.run(() -> Async.gather(
-                Async.task(() -> Async.sleep(Duration.ofMillis(30), 1)),
-                Async.sleep(Duration.ofMillis(10), 2),
-                Async.task(() -> Async.sleep(Duration.ZERO, 3))));
-        assertEquals(List.of(1, 2, 3), r);
-    }
-
-    @Test
     void gatherAcceptsDoneStagesNullValuesAndDuplicates() throws Exception {
         Task<String> t = Async.task(() -> done("t"));
         assertEquals(Arrays.asList("x", null, "t", "t"), get(Async.gather(done("x"), done(null), t, t)));

@@ -418,48 +418,6 @@ class LoopTest {
     // ------------------------------------------------------------------ callLater
 
     @Test
-    void callLaterRunsTheCallbackOnTheLoopThreadAfterTheDelay() throws Exception {
-        long start = loop.time();
-        CompletableFuture<long[]> fired = new CompletableFuture<>();
-        CompletableFuture<Thread> thread = new CompletableFuture<>();
-        loop.callLater(Duration.ofMillis(20), () -> {
-            thread.complete(Thread.currentThread());
-            fired.complete(new long[] {loop.time()});
-        });
-        long at = get(fired)[0];
-        assertTrue(at - start >= TimeUnit.MILLISECONDS.toNanos(20), "fired early: " + (at - start) + " ns");
-        assertSame(loopThread, get(thread));
-    }
-
-    @Test
-    void callLaterCallbacksFireInDeadlineOrder() throws Exception {
-        List<String> order = Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch both = new CountDownLatch(2);
-        loop.callLater(Duration.ofMillis(40), () -> {
-            order.add("later");
-            both.countDown();
-        });
-        loop.callLater(Duration.ofMillis(5), () -> {
-            order.add("sooner");
-            both.countDown();
-        });
-        await(both);
-        assertEquals(List.of("sooner", "later"), order);
-    }
-
-    @Test
-    void cancellingACallLaterHandlePreventsTheCallback() throws Exception {
-        AtomicBoolean ran = new AtomicBoolean();
-        Handle h = loop.callLater(Duration.ofMillis(5), () -> ran.set(true));
-        h.cancel();
-        assertTrue(h.isCancelled());
-        CountDownLatch after = new CountDownLatch(1);
-        loop.callLater(Duration.ofMillis(30), after::countDown);
-        await(after);
-        assertFalse(ran.get(), "a cancelled callLater ran");
-    }
-
-    @Test
     void callLaterWithZeroDelayRunsSoonInOrder() throws Exception {
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
         loop.callSoon(() -> order.add(1));
@@ -550,14 +508,12 @@ class LoopTest {
 
     // ------------------------------------------------------------------ time
 
+    /** What only a production loop's clock does; timer delays measured on it, exactly, are in aio4j-test's VirtualLoopTimeTest. */
     @Test
-    void timeIsMonotonicAndMeasuresTimerDelays() throws Exception {
+    void timeIsMonotonicAndIsTheSystemsNanoTime() {
         long a = loop.time();
         long b = loop.time();
         assertTrue(b - a >= 0);
-        CompletableFuture<Long> fired = new CompletableFuture<>();
-        loop.callLater(Duration.ofMillis(10), () -> fired.complete(loop.time()));
-        assertTrue(get(fired) - b >= TimeUnit.MILLISECONDS.toNanos(10));
         assertTrue(Math.abs(loop.time() - System.nanoTime()) < TimeUnit.SECONDS.toNanos(1));
     }
 

@@ -9,7 +9,6 @@ import static dev.aio4j.Support.unwrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,15 +35,6 @@ class SleepTest {
     @AfterEach
     void closeLoop() {
         loop.close();
-    }
-
-    @Test
-    void sleepCompletesWithNullAfterTheDelay() throws Exception {
-        long start = System.nanoTime();
-        Task<Void> t = Async.sleep(Duration.ofMillis(20));
-        assertFalse(t.isDone());
-        assertNull(get(t));
-        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(20), "woke early");
     }
 
     @Test
@@ -164,15 +153,6 @@ class SleepTest {
         assertInstanceOf(CancellationException.class, unwrap(get(seen)));
         assertEndsCancelled(waiter);
         assertFalse(onLoop(loop, () -> Async.allTasks().contains(sleep)));
-    }
-
-    @Test
-    void cancellingASleepBeforeItsDeadlineKeepsItFromCompleting() throws Exception {
-        Task<String> sleep = onLoop(loop, () -> Async.sleep(Duration.ofMillis(5), "late"));
-        assertTrue(sleep.cancel());
-        get(onLoop(loop, () -> Async.sleep(Duration.ofMillis(30))));
-        assertTrue(sleep.isCancelled());
-        assertThrows(CancellationException.class, sleep::join);
     }
 
     @Test

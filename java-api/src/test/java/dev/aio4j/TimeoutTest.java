@@ -16,8 +16,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -27,12 +25,6 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
 class TimeoutTest {
-
-    @Test
-    void theBodysResultBeforeTheDeadlineWins() throws Exception {
-        assertEquals("v", get(Async.timeout(Duration.ofSeconds(10), () -> Async.sleep(Duration.ofMillis(2), "v"))));
-        assertEquals("w", Loop.run(() -> Async.timeout(Duration.ofSeconds(10), () -> done("w"))));
-    }
 
     @Test
     void theBodyRunsAsTheTasksOwnCodeOnTheCurrentLoop() throws Exception {
@@ -51,29 +43,6 @@ class TimeoutTest {
         } finally {
             loop.close();
         }
-    }
-
-    @Test
-    void afterTheDeadlineItFailsWithTimeoutAndCancelsTheBodysStage() {
-        List<Task<Void>> inner = new ArrayList<>();
-        Task<Void> t = Async.timeout(Duration.ofMillis(10), () -> {
-            Task<Void> s = Async.sleep(FOREVER);
-            synchronized (inner) {
-                inner.add(s);
-            }
-            return s;
-        });
-        assertFailsWith(TimeoutException.class, t);
-        assertFalse(t.isCancelled());
-        synchronized (inner) {
-            assertEndsCancelled(inner.get(0));
-        }
-    }
-
-    @Test
-    void aZeroTimeoutTimesOutAPendingBodyAndPassesADoneOne() throws Exception {
-        assertFailsWith(TimeoutException.class, Async.timeout(Duration.ZERO, () -> Async.sleep(FOREVER)));
-        assertEquals("v", get(Async.timeout(Duration.ZERO, () -> done("v"))));
     }
 
     @Test

@@ -97,20 +97,6 @@ class WaitTest {
     }
 
     @Test
-    void doneAndPendingAreInInputOrder() throws Exception {
-        List<CompletableFuture<Integer>> fs = new ArrayList<>();
-        for (int i = 0; i < 6; i++) fs.add(new CompletableFuture<>());
-        Task<Done<CompletableFuture<Integer>>> w = Async.wait(fs, ReturnWhen.ALL_COMPLETED, Duration.ofMillis(30));
-        fs.get(4).complete(4);
-        fs.get(1).complete(1);
-        fs.get(3).complete(3);
-        Done<CompletableFuture<Integer>> d = get(w);
-        assertDone(List.of(fs.get(1), fs.get(3), fs.get(4)), List.of(fs.get(0), fs.get(2), fs.get(5)), d);
-        assertThrows(UnsupportedOperationException.class, () -> d.done().clear());
-        assertThrows(UnsupportedOperationException.class, () -> d.pending().clear());
-    }
-
-    @Test
     void duplicatesCountOnce() throws Exception {
         CompletableFuture<String> a = new CompletableFuture<>();
         CompletableFuture<String> b = new CompletableFuture<>();
@@ -118,20 +104,6 @@ class WaitTest {
         a.complete("a");
         b.complete("b");
         assertDone(List.of(a, b), List.of(), get(w));
-    }
-
-    @Test
-    void aTimeoutReturnsWhatIsDoneAndCancelsNothing() throws Exception {
-        Task<String> slow = Async.sleep(FOREVER, "slow");
-        CompletableFuture<String> quick = done("quick");
-        CompletableFuture<String> never = new CompletableFuture<>();
-        List<CompletionStage<String>> in = List.of(slow, quick, never);
-        Task<Done<CompletionStage<String>>> w = Async.wait(in, ReturnWhen.ALL_COMPLETED, Duration.ofMillis(20));
-        assertDone(List.of(quick), List.of(slow, never), get(w));
-        assertFalse(w.isCompletedExceptionally());
-        assertFalse(slow.isDone());
-        assertFalse(never.isDone());
-        slow.cancel();
     }
 
     @Test
