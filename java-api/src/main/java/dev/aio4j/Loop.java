@@ -271,7 +271,9 @@ public final class Loop implements Executor, AutoCloseable {
     // ------------------------------------------------------------------ state
 
     /**
-     * The loop's clock: monotonic nanoseconds ({@link System#nanoTime()}), the time its timers use.
+     * The loop's clock: monotonic nanoseconds, the time its timers use. It is
+     * {@link System#nanoTime()} on every loop except the loop of a test loop
+     * ({@code dev.aio4j.test.TestLoop}), whose clock is virtual and starts at zero.
      *
      * @return the current time in nanoseconds
      */

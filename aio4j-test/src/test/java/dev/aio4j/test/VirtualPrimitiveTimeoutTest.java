@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,7 +40,6 @@ class VirtualPrimitiveTimeoutTest {
 
     /** The JDK's {@code orTimeout} on a primitive's wait, as the primitives' own tests use it. */
     @Test
-    @Disabled("bug: orTimeout on a loop stage is neither virtual nor outside work on a TestLoop: run fails at once with a false TestLoopDeadlockError")
     void orTimeoutOnAnEventWaitFailsAtItsDelay(TestLoop loop) throws Exception {
         AsyncEvent never = new AsyncEvent();
         assertThrows(TimeoutException.class, () -> loop.run(() -> never.await().orTimeout(100, TimeUnit.MILLISECONDS)));
