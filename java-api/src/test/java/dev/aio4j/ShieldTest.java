@@ -49,11 +49,14 @@ class ShieldTest {
     void cancellingATaskThatAwaitsAShieldLeavesTheStageRunning() throws Exception {
         Loop loop = Loop.create("shield");
         try {
-            Task<String> inner = Support.onLoop(loop, () -> Async.sleep(Duration.ofMillis(30), "v"));
+            AsyncEvent gate = new AsyncEvent(); // the inner work ends when the test says so, after the cancel
+            Task<String> inner = Support.onLoop(loop, () -> Async.task(() -> gate.await().thenApply(x -> "v")));
             Task<String> outer = loop.task(() -> Async.shield(inner));
             Support.sync(loop);
             assertTrue(outer.cancel());
             assertEndsCancelled(outer);
+            Support.sync(loop); // the cancellation has reached the loop
+            gate.set();
             assertEquals("v", get(inner));
         } finally {
             loop.close();

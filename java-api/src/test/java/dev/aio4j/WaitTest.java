@@ -117,10 +117,18 @@ class WaitTest {
 
     @Test
     void cancellingTheWaitLeavesTheStagesRunning() throws Exception {
-        Task<String> slow = Async.sleep(Duration.ofMillis(20), "slow");
-        Task<Done<Task<String>>> w = Async.wait(List.of(slow), ReturnWhen.ALL_COMPLETED);
-        assertTrue(w.cancel());
-        assertEquals("slow", get(slow));
+        AsyncEvent gate = new AsyncEvent(); // the stage ends when the test says so, after the cancel
+        Loop loop = Loop.create("wait-cancel");
+        try {
+            Task<String> slow = Support.onLoop(loop, () -> Async.task(() -> gate.await().thenApply(x -> "slow")));
+            Task<Done<Task<String>>> w = Support.onLoop(loop, () -> Async.wait(List.of(slow), ReturnWhen.ALL_COMPLETED));
+            assertTrue(w.cancel());
+            Support.sync(loop); // the cancellation has reached the loop
+            gate.set();
+            assertEquals("slow", get(slow));
+        } finally {
+            loop.close();
+        }
     }
 
     @Test
