@@ -19,6 +19,7 @@ final class PushCursor<T> implements Cursor<T>, Sink<T> {
     private final AtomicBoolean unregistered = new AtomicBoolean();
     private volatile Runnable unregister;
     private boolean started;
+    private volatile boolean ended;
 
     PushCursor(StreamRun run, int capacity, Overflow overflow, Consumer<? super Sink<T>> register, Consumer<Object> discard) {
         this.run = run;
@@ -47,20 +48,28 @@ final class PushCursor<T> implements Cursor<T>, Sink<T> {
 
     @Override
     public void cancel() {
+        ended = true;
         channel.cancel();
         unregister();
     }
 
+    /**
+     * Runs the unregister code once, on the loop: here if this is the loop (the run's end, via
+     * {@link #cancel()}, always is, so it has run before the terminal task completes), else posted.
+     */
     private void unregister() {
+        if (run.loop.isLoopThread()) runUnregister();
+        else run.post(this::runUnregister);
+    }
+
+    private void runUnregister() {
         Runnable r = unregister;
         if (r == null || !unregistered.compareAndSet(false, true)) return;
-        run.onLoop(() -> {
-            try {
-                r.run();
-            } catch (Throwable t) {
-                run.loop.reportError("exception in the onCancel code of an AsyncStream.push sink", t);
-            }
-        });
+        try {
+            r.run();
+        } catch (Throwable t) {
+            run.loop.reportError("exception in the onCancel code of an AsyncStream.push sink", t);
+        }
     }
 
     // ---------------------------------------------------------------- Sink
@@ -99,11 +108,7 @@ final class PushCursor<T> implements Cursor<T>, Sink<T> {
     public void onCancel(Runnable unregister) {
         Objects.requireNonNull(unregister, "unregister");
         this.unregister = unregister;
-        if (unregistered.get()) {
-            // the run already ended: unregister at once
-            unregistered.set(false);
-            unregister();
-        }
+        if (ended) unregister(); // the run already ended
     }
 
     @Override
