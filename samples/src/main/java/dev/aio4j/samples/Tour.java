@@ -45,7 +45,9 @@ public final class Tour {
             new Section("queue: producer/consumer with join", dev.aio4j.samples.sync.ProducerConsumer::run),
             new Section("kotlin suspend functions called from java", dev.aio4j.samples.kotlin.SuspendFromJava::run),
             new Section("a kotlin coroutine awaiting java tasks", dev.aio4j.samples.kotlin.KotlinAwaitsJava::run),
-            new Section("kotlin and java sharing an AsyncQueue", dev.aio4j.samples.kotlin.KotlinQueueInterop::run)
+            new Section("kotlin and java sharing an AsyncQueue", dev.aio4j.samples.kotlin.KotlinQueueInterop::run),
+            new Section("async generator: yield and async for", AsyncGeneratorDemo::run),
+            new Section("buffered pipeline: 3 stages, ~30 units unbuffered, ~12 buffered", BufferedPipeline::run)
     );
 
     public static void main(String[] args) throws Exception {

@@ -285,4 +285,30 @@ class SamplesTest {
         }
         assertFalse(headings.isEmpty());
     }
+    @Test
+    void asyncGeneratorYieldsOnDemandAndItsFinallyRunsWhenClosedEarly() throws Exception {
+        Run run = capture(AsyncGeneratorDemo::run);
+        List<String> first = run.lines().subList(0, run.indexOf("ticker: finally (done)") + 1);
+        assertEquals(List.of("ticker: yield 0", "got 0", "ticker: yield 1", "got 1", "ticker: yield 2", "got 2",
+                "ticker: yield 3", "got 3", "ticker: yield 4", "got 4", "ticker: finally (done)"), first);
+        List<String> early = run.lines().subList(first.size(), run.lines().size());
+        // take(2) closes the generator as the second item passes: its finally and "early 1" may come in either order
+        assertEquals(List.of("ticker: yield 0", "early 0", "ticker: yield 1"), early.subList(0, 3));
+        assertEquals(Set.of("early 1", "ticker: finally (closed)"), Set.copyOf(early.subList(3, early.size())));
+        assertEquals(5, early.size(), early::toString);
+    }
+
+    @Test
+    void theBufferedPipelineOverlapsItsStages() throws Exception {
+        Run run = capture(() -> BufferedPipeline.run(Duration.ofMillis(50)));
+        Pattern units = Pattern.compile("in (\\d+)[.,]\\d units");
+        String plain = run.startingWith("unbuffered: ").get(0);
+        String buffered = run.startingWith("buffered: ").get(0);
+        assertTrue(plain.startsWith("unbuffered: [3, 5, 7, 9, 11, 13, 15, 17, 19, 21]"), plain);
+        assertTrue(buffered.startsWith("buffered: [3, 5, 7, 9, 11, 13, 15, 17, 19, 21]"), buffered);
+        long u0 = number(plain, units);
+        long u1 = number(buffered, units);
+        assertTrue(u0 >= 30, "unbuffered takes at least 30 units: " + plain);
+        assertTrue(u1 >= 12 && u1 < u0 - 8, "buffered overlaps (~12 units): " + buffered + " vs " + plain);
+    }
 }

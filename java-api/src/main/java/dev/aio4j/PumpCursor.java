@@ -1,0 +1,130 @@
+package dev.aio4j;
+
+import dev.aio4j.engine.sync.StreamFuture;
+import dev.aio4j.engine.sync.StreamChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A stage whose upstream is pulled by a pump into a channel: {@code buffer} over a stage that is
+ * not a producer, and the hand-off of an {@link AsyncIterator}. The pump pulls one item only when
+ * the channel has room for it (a free buffer slot, or a waiting receiver), so it never holds an
+ * item itself: the read-ahead is the buffer's capacity. It runs as a child task of the run.
+ */
+final class PumpCursor<T> implements Cursor<T> {
+    private final StreamRun run;
+    private final Cursor<T> upstream;
+    private final StreamChannel channel;
+    private final StreamFuture<Void> pumpDone;
+    private boolean started;
+    private volatile boolean cancelled;
+    private volatile boolean ended;
+    private Task<?> task;
+
+    PumpCursor(StreamRun run, Cursor<T> upstream, int capacity, StreamChannel.Policy policy, Consumer<Object> discard, String name) {
+        this(run, upstream, new StreamChannel(run.loop, capacity, policy, discard, name));
+    }
+
+    PumpCursor(StreamRun run, Cursor<T> upstream, StreamChannel channel) {
+        this.run = run;
+        this.upstream = upstream;
+        this.channel = channel;
+        this.pumpDone = new StreamFuture<>(run.loop);
+    }
+
+    StreamChannel channel() {
+        return channel;
+    }
+
+    /** Starts the pump (at the first {@link #next()}, or at once for an iterator). */
+    void start() {
+        if (started) return;
+        started = true;
+        task = run.spawn("AsyncStream.pump", () -> {
+            run.serial(this::step);
+            return pumpDone;
+        });
+        if (task == null) {
+            cancel();
+            return;
+        }
+        pumpDone.whenComplete((v, e) -> {
+            if (pumpDone.isCancelled()) run.onLoop(this::cancel);
+        });
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<T> next() {
+        start();
+        return (CompletableFuture<T>) channel.receive();
+    }
+
+    private void step() {
+        int n = 0;
+        while (!ended) {
+            if (cancelled || channel.isCancelled() || channel.isEnded()) {
+                end();
+                return;
+            }
+            if (!channel.awaitRoom(() -> run.post(this::step))) return;
+            CompletableFuture<T> f;
+            try {
+                f = upstream.next();
+            } catch (Throwable t) {
+                got(null, t);
+                return;
+            }
+            if (!f.isDone()) {
+                run.when(f, (x, e) -> {
+                    if (got(x, e)) step();
+                });
+                return;
+            }
+            if (!got(StreamRun.valueOf(f), StreamRun.errorOf(f))) return;
+            if (++n >= 256) {
+                run.postYield(this::step);
+                return;
+            }
+        }
+    }
+
+    private boolean got(T x, Throwable e) {
+        if (e != null) {
+            channel.complete(e);
+            end();
+            return false;
+        }
+        if (x == null) {
+            channel.complete(null);
+            end();
+            return false;
+        }
+        channel.send(x, true); // discards it if the channel was cancelled meanwhile
+        return true;
+    }
+
+    private void end() {
+        if (ended) return;
+        ended = true;
+        if (cancelled || channel.isCancelled() || channel.isEnded()) upstream.cancel();
+        pumpDone.succeed(null);
+    }
+
+    @Override
+    public void cancel() {
+        if (cancelled) return;
+        cancelled = true;
+        channel.cancel();
+        upstream.cancel();
+        if (!ended) {
+            ended = true;
+            pumpDone.succeed(null);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return channel.toString();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.aio4j;
+
+import dev.aio4j.engine.sync.StreamFuture;
+import dev.aio4j.engine.Outcomes;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The producer of {@code transform(step)}: pulls the upstream and calls the step for each item,
+ * the next pull only after the step's stage completed. Cancelling cancels the step in progress;
+ * the producer's stage completes only once that step has reacted, so the run waits for its
+ * cleanup.
+ */
+final class TransformLoop<T, R> implements AsyncGenerator<R> {
+    private final StreamRun run;
+    private final Cursor<T> upstream;
+    private final Transformer<? super T, R> step;
+    private final StreamFuture<Void> done;
+    private CompletionStage<?> current;
+    private boolean cancelled;
+    private Emitter<R> out;
+
+    TransformLoop(StreamRun run, Cursor<T> upstream, Transformer<? super T, R> step) {
+        this.run = run;
+        this.upstream = upstream;
+        this.step = step;
+        this.done = new StreamFuture<>(run.loop);
+    }
+
+    @Override
+    public CompletionStage<?> run(Emitter<R> out) {
+        this.out = out;
+        run.serial(this::pull);
+        return done;
+    }
+
+    private void pull() {
+        int n = 0;
+        while (!done.isDone() && !cancelled) {
+            CompletableFuture<T> f = upstream.next();
+            if (!f.isDone()) {
+                run.when(f, (x, e) -> {
+                    if (got(x, e)) pull();
+                });
+                return;
+            }
+            if (!got(StreamRun.valueOf(f), StreamRun.errorOf(f))) return;
+            if (++n >= PullingCursor.BATCH) {
+                run.postYield(this::pull);
+                return;
+            }
+        }
+    }
+
+    private boolean got(T x, Throwable e) {
+        if (cancelled) {
+            done.fail(new CancellationException("the stream's consumer is gone"));
+            return false;
+        }
+        if (e != null) {
+            done.fail(e);
+            return false;
+        }
+        if (x == null) {
+            done.succeed(null);
+            return false;
+        }
+        CompletionStage<?> s;
+        try {
+            s = step.apply(x, out);
+            if (s == null) throw new NullPointerException("the step of transform returned null instead of a CompletionStage");
+        } catch (Throwable t) {
+            done.fail(Outcomes.unwrap(t));
+            return false;
+        }
+        if (StreamRun.isDone(s)) {
+            Throwable se = StreamRun.errorOf(s.toCompletableFuture());
+            if (se == null) return true;
+            done.fail(se);
+            return false;
+        }
+        current = s;
+        run.when(s, (v, se) -> {
+            current = null;
+            if (se != null) done.fail(se);
+            else if (cancelled) done.fail(new CancellationException("the stream's consumer is gone"));
+            else pull();
+        });
+        return false;
+    }
+
+    /** On the loop: cancels the step in progress (the producer ends when it has reacted), or ends now. */
+    void cancel() {
+        if (cancelled) return;
+        cancelled = true;
+        upstream.cancel();
+        CompletionStage<?> c = current;
+        if (c != null) StreamRun.cancelStage(c);
+        else done.fail(new CancellationException("the stream's consumer is gone"));
+    }
+}
