@@ -144,7 +144,9 @@ final class MapAsyncCursor<T, R> implements Cursor<R> {
 
     private void done(Slot s, R v, Throwable e) {
         if (s.dropped) {
-            run.discard(discard, v);
+            // cancelled by the stream: a result is discarded; a failure (not our cancellation) is kept as suppressed
+            if (e == null) run.discard(discard, v);
+            else if (failure != null && failure != e && !(e instanceof java.util.concurrent.CancellationException)) failure.addSuppressed(e);
             return;
         }
         if (e == null && v == null) e = new NullPointerException("the stage of mapAsync completed with null: stream items are never null");

@@ -82,10 +82,11 @@ final class StreamIterator<T> implements AsyncIterator<T> {
         channel.cancel();
         closedSignal.succeed(null);
         if (r != null && p != null) r.onLoop(p::cancel);
+        // posted: the pending next() calls, failed by channel.cancel() through posted deliveries, complete first
         if (group != null) {
-            group.whenComplete((v, e) -> f.succeed(null));
+            group.whenComplete((v, e) -> loop.post(() -> f.succeed(null)));
         } else if (r != null) {
-            r.onLoop(() -> f.succeed(null));
+            loop.post(() -> f.succeed(null));
         } else {
             f.succeed(null);
         }

@@ -91,9 +91,10 @@ final class StreamRun {
         return Outcomes.errorOf(f);
     }
 
+    /** The value of a completed future, or null if it failed (read its failure with {@link #errorOf}). */
     @SuppressWarnings("unchecked")
     static <X> X valueOf(CompletableFuture<X> f) {
-        return (X) Outcomes.valueOf(f);
+        return f.isCompletedExceptionally() ? null : (X) Outcomes.valueOf(f);
     }
 
     static <X> CompletableFuture<X> done(X x) {

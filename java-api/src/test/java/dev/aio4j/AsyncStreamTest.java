@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -228,5 +229,282 @@ class AsyncStreamTest {
     void toStringDescribesThePipeline() {
         assertEquals("AsyncStream[of(2).map.filter]", AsyncStream.of(1, 2).map(x -> x).filter(x -> true).toString());
         assertInstanceOf(AsyncStream.class, AsyncStream.of(1).conflate());
+    }
+    // ------------------------------------------------------------------ hardest edge cases
+
+    @Test
+    void closeWithPendingNextCallsCancelsThemAndCompletesAfterTheProducersFinally() throws Exception {
+        Steps steps = new Steps();
+        Loop.run(() -> {
+            AsyncIterator<Integer> it = AsyncStream.<Integer>generate(out -> Async.sleep(Support.FOREVER)
+                    .whenComplete((v, e) -> steps.expect(1))).iterator();
+            CompletableFuture<Integer> a = it.next();
+            CompletableFuture<Integer> b = it.next();
+            CompletableFuture<Integer> c = it.next();
+            return yieldTimes(5).thenCompose(v -> {
+                CompletableFuture<Void> c1 = it.close();
+                CompletableFuture<Void> c2 = it.close();
+                assertSame(c1, c2);
+                return c1.thenRun(() -> {
+                    steps.expect(2);
+                    for (CompletableFuture<Integer> f : List.of(a, b, c)) Support.assertFailsWith(CancellationException.class, f);
+                });
+            });
+        });
+        steps.finish(3);
+    }
+
+    @Test
+    void concurrentClosesFromOtherThreadsAllCompleteAfterTheFinally() throws Exception {
+        Steps steps = new Steps();
+        AsyncIterator<Integer> it = AsyncStream.<Integer>generate(out -> out.emit(1).thenCompose(v -> Async.sleep(Support.FOREVER))
+                .whenComplete((v, e) -> steps.expect(2))).iterator();
+        CompletableFuture<Integer> first = it.next();
+        assertEquals(1, first.get());
+        steps.expect(1);
+        CompletableFuture<Integer> pending = it.next();
+        List<CompletableFuture<Void>> closes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) threads.add(new Thread(() -> closes.add(it.close())));
+        threads.forEach(Thread::start);
+        for (Thread t : threads) t.join();
+        for (CompletableFuture<Void> f : closes) f.get();
+        steps.finish(3);
+        Support.assertFailsWith(CancellationException.class, pending);
+        Support.assertFailsWith(IllegalStateException.class, it.next());
+    }
+
+    @Test
+    void aFailureComesAfterTheBufferedItems() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        CompletableFuture<Void> generatorFailed = new CompletableFuture<>();
+        AsyncStream<Integer> s = AsyncStream.<Integer>generate(out -> out.emit(1).thenCompose(v -> out.emit(2)).thenCompose(v -> out.emit(3))
+                .thenCompose(v -> CompletableFuture.<Void>failedFuture(boom))
+                .whenComplete((v, e) -> generatorFailed.complete(null))).buffer(10);
+        List<Integer> seen = new ArrayList<>();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Loop.run(() -> s.forEachAsync(x -> {
+            seen.add(x);
+            return x == 1 ? generatorFailed : CompletableFuture.completedFuture(null);
+        })));
+        assertSame(boom, e);
+        assertEquals(List.of(1, 2, 3), seen);
+    }
+
+    @Test
+    void cancellingDiscardsTheBufferedItemsInsteadOfDeliveringThem() throws Exception {
+        List<Integer> discarded = new ArrayList<>();
+        CompletableFuture<Void> allEmitted = new CompletableFuture<>();
+        AsyncStream<Integer> s = AsyncStream.<Integer>generate(out -> out.emit(1).thenCompose(v -> out.emit(2)).thenCompose(v -> out.emit(3))
+                .thenCompose(v -> {
+                    allEmitted.complete(null);
+                    return Async.sleep(Support.FOREVER);
+                })).buffer(10).onDiscard(discarded::add);
+        Integer first = Loop.run(() -> {
+            AsyncIterator<Integer> it = s.iterator();
+            return it.next().thenCompose(x -> allEmitted.thenCompose(v -> it.close()).thenApply(v -> x));
+        });
+        assertEquals(1, first);
+        assertEquals(List.of(2, 3), discarded);
+    }
+
+    @Test
+    void readAheadIsExactlyTheBufferPlusTheOneInEmit() throws Exception {
+        for (int n : new int[] {0, 1, 4}) {
+            AtomicInteger consumed = new AtomicInteger();
+            AtomicInteger maxAhead = new AtomicInteger();
+            AsyncStream<Integer> gen = AsyncStream.generate((Emitter<Integer> out) -> countingEmits(out, 0, consumed, maxAhead));
+            AsyncStream<Integer> s = n == 0 ? gen : gen.buffer(n);
+            for (AsyncStream<Integer> shape : List.of(s, n == 0 ? gen.map(x -> x) : gen.map(x -> x).buffer(n))) {
+                consumed.set(0);
+                maxAhead.set(0);
+                Loop.run(() -> shape.take(30).forEachAsync(x -> {
+                    consumed.incrementAndGet();
+                    return yieldTimes(3);
+                }));
+                if (shape == s) {
+                    assertEquals(n + 1, maxAhead.get(), shape + ": emit calls beyond the items consumed");
+                } else {
+                    // a buffer over another stage pumps only into free room: the generator behind the map stays at its yield
+                    assertTrue(maxAhead.get() <= n + 1 && maxAhead.get() >= Math.max(1, n), shape + ": emit calls beyond the items consumed: " + maxAhead.get());
+                }
+            }
+        }
+    }
+
+    /** Emits i, i+1, ... recording at each emit call how far the producer is ahead of the consumer. */
+    private static CompletionStage<Void> countingEmits(Emitter<Integer> out, int i, AtomicInteger consumed, AtomicInteger maxAhead) {
+        maxAhead.accumulateAndGet(i + 1 - consumed.get(), Math::max);
+        return out.emit(i).thenCompose(v -> countingEmits(out, i + 1, consumed, maxAhead));
+    }
+
+    @Test
+    void mapAsyncWithASlowHeadStartsNoMoreThanConcurrencyCalls() throws Exception {
+        List<CompletableFuture<Integer>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Loop.run(() -> {
+            AsyncIterator<Integer> it = AsyncStream.fromIterable(List.of(0, 1, 2, 3, 4, 5)).mapAsync(3, x -> {
+                CompletableFuture<Integer> f = new CompletableFuture<>();
+                calls.add(f);
+                return f;
+            }).iterator();
+            CompletableFuture<Integer> head = it.next();
+            return yieldTimes(5).thenCompose(v -> {
+                assertEquals(3, calls.size(), "a slow head holds back new calls");
+                calls.get(1).complete(10);
+                calls.get(2).complete(20);
+                return yieldTimes(5);
+            }).thenCompose(v -> {
+                assertEquals(3, calls.size(), "ready results behind a slow head still count");
+                assertFalse(head.isDone());
+                calls.get(0).complete(0);
+                return head;
+            }).thenCompose(x -> {
+                assertEquals(0, x);
+                return it.next();
+            }).thenCompose(x -> {
+                assertEquals(10, x);
+                return yieldTimes(5);
+            }).thenCompose(v -> {
+                assertEquals(5, calls.size());
+                return it.close();
+            });
+        });
+    }
+
+    @Test
+    void mapAsyncFailsAtOnceDiscardingReadyResultsAndCancellingTheRest() throws Exception {
+        List<CompletableFuture<Integer>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> discarded = new ArrayList<>();
+        List<String> cancelled = new ArrayList<>();
+        IllegalStateException headFailure = new IllegalStateException("head");
+        Throwable e = assertThrows(IllegalStateException.class, () -> Loop.run(() -> {
+            Task<List<Integer>> t = AsyncStream.of(0, 1, 2, 3).mapAsync(3, x -> {
+                CompletableFuture<Integer> f = new CompletableFuture<>();
+                f.whenComplete((v, err) -> {
+                    if (err instanceof CancellationException) cancelled.add("call " + x);
+                });
+                calls.add(f);
+                return f;
+            }).onDiscard(discarded::add).toList();
+            return yieldTimes(5).thenCompose(v -> {
+                calls.get(1).complete(10);
+                return yieldTimes(3);
+            }).thenCompose(v -> {
+                calls.get(0).completeExceptionally(headFailure);
+                return t;
+            });
+        }));
+        assertSame(headFailure, e);
+        assertEquals(List.of(10), discarded);
+        assertEquals(List.of("call 2"), cancelled);
+    }
+
+    @Test
+    void aSecondMapAsyncFailureIsSuppressedNotLost() {
+        IllegalStateException first = new IllegalStateException("first");
+        IllegalStateException second = new IllegalStateException("second");
+        List<CompletableFuture<Integer>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Throwable e = assertThrows(IllegalStateException.class, () -> Loop.run(() -> {
+            Task<List<Integer>> t = AsyncStream.of(0, 1).mapAsync(2, x -> {
+                // a call that ignores cancellation, so that it can still fail after the first failure
+                CompletableFuture<Integer> f = new CompletableFuture<>() {
+                    @Override
+                    public boolean cancel(boolean mayInterruptIfRunning) {
+                        return false;
+                    }
+                };
+                calls.add(f);
+                return f;
+            }).toList();
+            return yieldTimes(5).thenCompose(v -> {
+                calls.get(0).completeExceptionally(first);
+                calls.get(1).completeExceptionally(second);
+                return t;
+            });
+        }));
+        assertSame(first, e);
+        assertEquals(List.of(second), List.of(e.getSuppressed()));
+    }
+
+    @Test
+    void mapAsyncUnorderedPassesResultsInCompletionOrder() throws Exception {
+        List<CompletableFuture<Integer>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> got = Loop.run(() -> {
+            Task<List<Integer>> t = AsyncStream.of(0, 1, 2).mapAsyncUnordered(3, x -> {
+                CompletableFuture<Integer> f = new CompletableFuture<>();
+                calls.add(f);
+                return f;
+            }).toList();
+            return yieldTimes(5).thenCompose(v -> {
+                calls.get(2).complete(2);
+                return yieldTimes(2);
+            }).thenCompose(v -> {
+                calls.get(0).complete(0);
+                return yieldTimes(2);
+            }).thenCompose(v -> {
+                calls.get(1).complete(1);
+                return t;
+            });
+        });
+        assertEquals(List.of(2, 0, 1), got);
+    }
+
+    @Test
+    void chunkedPassesThePartialChunkBeforeTheFailure() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        AsyncStream<Integer> s = AsyncStream.<Integer>generate(out -> out.emit(1).thenCompose(v -> out.emit(2)).thenCompose(v -> out.emit(3))
+                .thenCompose(v -> CompletableFuture.<Void>failedFuture(boom)));
+        List<List<Integer>> seen = new ArrayList<>();
+        assertSame(boom, assertThrows(IllegalStateException.class, () -> Loop.run(() -> s.chunked(2).forEach(seen::add))));
+        assertEquals(List.of(List.of(1, 2), List.of(3)), seen);
+    }
+
+    @Test
+    void takeWhileDiscardsTheItemThatEndedIt() throws Exception {
+        List<Integer> discarded = new ArrayList<>();
+        assertEquals(List.of(0, 1), Loop.run(() -> AsyncStream.generate(range(0, 10)).takeWhile(x -> x < 2).onDiscard(discarded::add).toList()));
+        assertEquals(List.of(2), discarded);
+    }
+
+    @Test
+    void conflateKeepsTheLatestAndDiscardsTheRest() throws Exception {
+        List<Integer> discarded = new ArrayList<>();
+        AsyncStream<Integer> s = AsyncStream.push(1, Overflow.DROP_OLDEST, (Sink<Integer> sink) -> {
+            sink.onCancel(() -> {});
+            for (int i = 0; i < 5; i++) sink.tryEmit(i);
+            sink.complete();
+        }).onDiscard(discarded::add);
+        assertEquals(List.of(4), Loop.run(s::toList));
+        assertEquals(List.of(0, 1, 2, 3), discarded);
+    }
+
+    @Test
+    void pushFailOverflowFailsAfterTheBufferedItems() {
+        List<Integer> seen = new ArrayList<>();
+        List<EmitResult> results = new ArrayList<>();
+        AsyncStream<Integer> s = AsyncStream.push(2, Overflow.FAIL, (Sink<Integer> sink) -> {
+            sink.onCancel(() -> {});
+            for (int i = 0; i < 4; i++) results.add(sink.tryEmit(i));
+        });
+        assertThrows(java.nio.BufferOverflowException.class, () -> Loop.run(() -> s.forEach(seen::add)));
+        assertEquals(List.of(0, 1), seen);
+        assertEquals(List.of(EmitResult.OK, EmitResult.OK, EmitResult.FULL, EmitResult.CLOSED), results);
+    }
+
+    @Test
+    void aThrowingDiscardConsumerGoesToTheLoopsHandler() throws Exception {
+        List<String> reported = new ArrayList<>();
+        Loop.run(() -> {
+            Loop.current().orElseThrow().setExceptionHandler((msg, err) -> reported.add(err.getMessage()));
+            return AsyncStream.generate(range(0, 10)).takeWhile(x -> x < 1).onDiscard(x -> {
+                throw new IllegalStateException("bad " + x);
+            }).toList();
+        });
+        assertEquals(List.of("bad 1"), reported);
+    }
+
+    private static CompletionStage<Void> yieldTimes(int n) {
+        CompletionStage<Void> s = CompletableFuture.completedFuture(null);
+        for (int i = 0; i < n; i++) s = s.thenCompose(v -> Async.sleep(Duration.ZERO));
+        return s;
     }
 }

@@ -97,13 +97,18 @@ public class StreamChannel(
                 if (r != null) {
                     r.value = item
                     deliver = r
-                    if (capacity == 0 && !force) {
+                    if (force) {
+                        result = Ready.VOID
+                    } else if (capacity == 0) {
                         val w = SendWaiter(this, loop)
                         accepted = taken
                         taken = w
                         result = w
                     } else {
-                        result = Ready.VOID
+                        // accepted once the receiver has it (or it went back into the buffer)
+                        val w = SendWaiter(this, loop)
+                        (r as RecvWaiter).sender = w
+                        result = w
                     }
                 } else if (force || buffer.size < capacity) {
                     add(item)
@@ -421,9 +426,14 @@ internal class RecvWaiter(private val owner: StreamChannel, loop: LoopCore) : Wa
 
     override fun awaitedDescription(): String = owner.toString()
 
+    /** The emit whose item this receiver was handed directly (a buffered channel): accepted once the delivery ran. */
+    @JvmField internal var sender: Waiter<*>? = null
+
     override fun deliver() {
         val v = value
         value = null
+        val s = sender
+        sender = null
         val e = failure
         if (e != null) {
             failInternal(e)
@@ -432,9 +442,14 @@ internal class RecvWaiter(private val owner: StreamChannel, loop: LoopCore) : Wa
         if (v != null && owner.isCancelled) {
             owner.discardItem(v)
             failInternal(CancellationException("the stream was cancelled"))
+            if (s != null) {
+                s.failure = CancellationException("the stream's consumer is gone: the item was not accepted")
+                s.dispatch()
+            }
             return
         }
         if (!completeInternal(v) && v != null) owner.giveBack(v)
+        s?.dispatch()
     }
 
     override fun refused() {}
