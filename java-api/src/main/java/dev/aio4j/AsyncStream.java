@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -476,4 +477,57 @@ public interface AsyncStream<T> {
      * @return the iterator
      */
     AsyncIterator<T> iterator();
+
+    /**
+     * This stream as a {@link Flow.Publisher} on the shared loop; see {@link #toPublisher(Loop)}.
+     *
+     * @return the publisher
+     */
+    default Flow.Publisher<T> toPublisher() {
+        return toPublisher(Loop.shared());
+    }
+
+    /**
+     * This stream as a {@link Flow.Publisher} (Reactive Streams, checked by its TCK): each
+     * {@code subscribe} starts a new run on {@code loop}, and every signal to the subscriber comes
+     * from that loop, one at a time, {@code onSubscribe} first. {@code request(n)} adds to the
+     * demand ({@code Long.MAX_VALUE}, or a sum that overflows, is unbounded); {@code request} with
+     * {@code n <= 0} ends the subscription with {@code onError(IllegalArgumentException)}.
+     * {@code cancel()} cancels the run (its producers) and is idempotent; later requests do
+     * nothing. Subscribing after {@code loop} closed signals {@code onSubscribe} then
+     * {@code onError(IllegalStateException)}.
+     *
+     * @param loop the loop the runs use
+     * @return the publisher
+     * @throws NullPointerException if {@code loop} is null (and, from {@code subscribe}, if the
+     *     subscriber is null)
+     */
+    default Flow.Publisher<T> toPublisher(Loop loop) {
+        Objects.requireNonNull(loop, "loop");
+        return new StreamPublisher<>(this, loop);
+    }
+
+    /**
+     * A stream of what {@code publisher} sends: each run subscribes once, requests
+     * {@code prefetch} items, and requests more as 75 % of them have been taken downstream, so at
+     * most {@code prefetch} items wait; {@code prefetch = 1} gives the lowest latency, larger ones
+     * the fewest requests. {@code onError} fails the stream; cancelling the run (or the stream
+     * ending early, as with {@code take}) cancels the subscription. A publisher that sends more
+     * items than requested fails the stream with {@link IllegalStateException}("publisher sent
+     * more items than requested"), after the items that were requested; a second
+     * {@code onSubscribe} has its subscription cancelled. Not replayable unless the publisher is
+     * cold: each run subscribes again.
+     *
+     * @param publisher the publisher
+     * @param prefetch how many items to request ahead, at least 1
+     * @param <T> the type of the items
+     * @return the stream
+     * @throws NullPointerException if {@code publisher} is null
+     * @throws IllegalArgumentException if {@code prefetch} is less than 1
+     */
+    static <T> AsyncStream<T> fromPublisher(Flow.Publisher<? extends T> publisher, int prefetch) {
+        Objects.requireNonNull(publisher, "publisher");
+        if (prefetch < 1) throw new IllegalArgumentException("prefetch must be at least 1: " + prefetch);
+        return generate(out -> PublisherSource.run(publisher, prefetch, out));
+    }
 }
