@@ -530,4 +530,40 @@ public interface AsyncStream<T> {
         if (prefetch < 1) throw new IllegalArgumentException("prefetch must be at least 1: " + prefetch);
         return generate(out -> PublisherSource.run(publisher, prefetch, out));
     }
+
+    /**
+     * This stream with everything upstream of this point running on {@code loop} (Kotlin's
+     * {@code flowOn}): each run starts the upstream as a task on {@code loop}, whose code, timers and
+     * producers then run there, and hands each item over to the downstream's loop with no buffer
+     * (an item is taken when the downstream asks for it). Add a {@link #buffer(int)} after it to let
+     * the upstream run ahead. Cancelling the run (or its ending early) cancels the upstream task on
+     * {@code loop} and waits for its cleanup; the upstream's failure fails the stream.
+     *
+     * @param loop the loop for the upstream
+     * @return the stream
+     * @throws NullPointerException if {@code loop} is null
+     */
+    default AsyncStream<T> on(Loop loop) {
+        Objects.requireNonNull(loop, "loop");
+        AsyncStream<T> upstream = this;
+        return generate(out -> loop.task(() -> upstream.forEachAsync(out::emit)));
+    }
+
+    /**
+     * A run of this stream as a blocking {@link java.util.stream.Stream}, for code on virtual (or
+     * other) threads that wants the sequential style: {@code try (Stream<T> s =
+     * stream.toBlockingStream()) { s.forEach(...); }}. The run starts on the shared loop when the
+     * stream is first read; each item is awaited (blocking the calling thread). Closing the
+     * {@code Stream} closes the run and waits for its producers' cleanup; a stream read to its end
+     * needs no close. The stream's failure is thrown by the terminal operation, unwrapped if
+     * unchecked, else wrapped in a {@link java.util.concurrent.CompletionException}.
+     * An interrupt while waiting closes the run and throws
+     * {@link java.util.concurrent.CancellationException}.
+     *
+     * @return a sequential, ordered stream of the items
+     * @throws IllegalStateException when read on a loop's thread (it would block the loop)
+     */
+    default java.util.stream.Stream<T> toBlockingStream() {
+        return BlockingStreams.of(this);
+    }
 }
