@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -476,4 +477,93 @@ public interface AsyncStream<T> {
      * @return the iterator
      */
     AsyncIterator<T> iterator();
+
+    /**
+     * This stream as a {@link Flow.Publisher} on the shared loop; see {@link #toPublisher(Loop)}.
+     *
+     * @return the publisher
+     */
+    default Flow.Publisher<T> toPublisher() {
+        return toPublisher(Loop.shared());
+    }
+
+    /**
+     * This stream as a {@link Flow.Publisher} (Reactive Streams, checked by its TCK): each
+     * {@code subscribe} starts a new run on {@code loop}, and every signal to the subscriber comes
+     * from that loop, one at a time, {@code onSubscribe} first. {@code request(n)} adds to the
+     * demand ({@code Long.MAX_VALUE}, or a sum that overflows, is unbounded); {@code request} with
+     * {@code n <= 0} ends the subscription with {@code onError(IllegalArgumentException)}.
+     * {@code cancel()} cancels the run (its producers) and is idempotent; later requests do
+     * nothing. Subscribing after {@code loop} closed signals {@code onSubscribe} then
+     * {@code onError(IllegalStateException)}.
+     *
+     * @param loop the loop the runs use
+     * @return the publisher
+     * @throws NullPointerException if {@code loop} is null (and, from {@code subscribe}, if the
+     *     subscriber is null)
+     */
+    default Flow.Publisher<T> toPublisher(Loop loop) {
+        Objects.requireNonNull(loop, "loop");
+        return new StreamPublisher<>(this, loop);
+    }
+
+    /**
+     * A stream of what {@code publisher} sends: each run subscribes once, requests
+     * {@code prefetch} items, and requests more as 75 % of them have been taken downstream, so at
+     * most {@code prefetch} items wait; {@code prefetch = 1} gives the lowest latency, larger ones
+     * the fewest requests. {@code onError} fails the stream; cancelling the run (or the stream
+     * ending early, as with {@code take}) cancels the subscription. A publisher that sends more
+     * items than requested fails the stream with {@link IllegalStateException}("publisher sent
+     * more items than requested"), after the items that were requested; a second
+     * {@code onSubscribe} has its subscription cancelled. Not replayable unless the publisher is
+     * cold: each run subscribes again.
+     *
+     * @param publisher the publisher
+     * @param prefetch how many items to request ahead, at least 1
+     * @param <T> the type of the items
+     * @return the stream
+     * @throws NullPointerException if {@code publisher} is null
+     * @throws IllegalArgumentException if {@code prefetch} is less than 1
+     */
+    static <T> AsyncStream<T> fromPublisher(Flow.Publisher<? extends T> publisher, int prefetch) {
+        Objects.requireNonNull(publisher, "publisher");
+        if (prefetch < 1) throw new IllegalArgumentException("prefetch must be at least 1: " + prefetch);
+        return generate(out -> PublisherSource.run(publisher, prefetch, out));
+    }
+
+    /**
+     * This stream with everything upstream of this point running on {@code loop} (Kotlin's
+     * {@code flowOn}): each run starts the upstream as a task on {@code loop}, whose code, timers and
+     * producers then run there, and hands each item over to the downstream's loop with no buffer
+     * (an item is taken when the downstream asks for it). Add a {@link #buffer(int)} after it to let
+     * the upstream run ahead. Cancelling the run (or its ending early) cancels the upstream task on
+     * {@code loop} and waits for its cleanup; the upstream's failure fails the stream.
+     *
+     * @param loop the loop for the upstream
+     * @return the stream
+     * @throws NullPointerException if {@code loop} is null
+     */
+    default AsyncStream<T> on(Loop loop) {
+        Objects.requireNonNull(loop, "loop");
+        AsyncStream<T> upstream = this;
+        return generate(out -> loop.task(() -> upstream.forEachAsync(out::emit)));
+    }
+
+    /**
+     * A run of this stream as a blocking {@link java.util.stream.Stream}, for code on virtual (or
+     * other) threads that wants the sequential style: {@code try (Stream<T> s =
+     * stream.toBlockingStream()) { s.forEach(...); }}. The run starts on the shared loop when the
+     * stream is first read; each item is awaited (blocking the calling thread). Closing the
+     * {@code Stream} closes the run and waits for its producers' cleanup; a stream read to its end
+     * needs no close. The stream's failure is thrown by the terminal operation, unwrapped if
+     * unchecked, else wrapped in a {@link java.util.concurrent.CompletionException}.
+     * An interrupt while waiting closes the run and throws
+     * {@link java.util.concurrent.CancellationException}.
+     *
+     * @return a sequential, ordered stream of the items
+     * @throws IllegalStateException when read on a loop's thread (it would block the loop)
+     */
+    default java.util.stream.Stream<T> toBlockingStream() {
+        return BlockingStreams.of(this);
+    }
 }

@@ -1,5 +1,9 @@
 package dev.aio4j.benchmarks;
 
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
+import dev.aio4j.Emitter;
+import dev.aio4j.AsyncStream;
 import dev.aio4j.Async;
 import dev.aio4j.AsyncCallable;
 import dev.aio4j.Loop;
@@ -78,8 +82,44 @@ final class Aio4jPeer implements Peer {
                 }), n);
             }
             case W6: return onLoop(() -> SYNC.lock(n));
+            case W7: return onLoop(() -> AsyncStream.fromIterable(ints(n))
+                    .buffer(Workload.STREAM_BUFFER)
+                    .mapAsyncUnordered(Workload.STREAM_WORKERS, x -> Async.sleep(Duration.ZERO, x)) // yield once
+                    .reduce(0L, (s, x) -> s + x));
+            case W8: return onLoop(() -> AsyncStream.<Integer>generate(out -> countTo(n, out)) // gen_1
+                    .buffer(1)
+                    .<Integer>transform((v, out) -> out.emit(v * 2)) // gen_2
+                    .buffer(1)
+                    .<Integer>transform((v, out) -> out.emit(v + 3)) // gen_3
+                    .buffer(1)
+                    .reduce(0L, (s, x) -> s + x));
             default: throw new AssertionError(w);
         }
+    }
+
+    /** 0, 1, ..., n-1, made as they are read. */
+    static Iterable<Integer> ints(int n) {
+        return () -> new java.util.Iterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < n;
+            }
+
+            @Override
+            public Integer next() {
+                if (i >= n) throw new java.util.NoSuchElementException();
+                return i++;
+            }
+        };
+    }
+
+    /** The seed's gen_1 as an async generator: emits 0..n-1, each after the previous one was accepted. */
+    private static CompletionStage<?> countTo(int n, Emitter<Integer> out) {
+        if (n == 0) return CompletableFuture.completedFuture(null);
+        int[] i = {0};
+        return Async.repeatWhile(() -> out.emit(i[0]++).thenApply(v -> i[0] < n));
     }
 
     private static long sum(List<Integer> values) {

@@ -21,12 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The workload harness: runs W1-W6 on every peer and prints one line per run,
+ * The workload harness: runs W1-W8 on every peer and prints one line per run,
  * {@code workload peer N wall_ms peak_rss_mb}, then a summary of the ratios. See {@link #USAGE}.
  */
 public final class Main {
     static final String USAGE = String.join("\n",
-            "usage: java -jar benchmarks/target/benchmarks.jar [options] [W1..W6[,W..] [N]]",
+            "usage: java -jar benchmarks/target/benchmarks.jar [options] [W1..W8[,W..] [N]]",
             "       java -jar benchmarks/target/benchmarks.jar smoke          every workload once at a small N, all peers (CI)",
             "       java -jar benchmarks/target/benchmarks.jar mem [N [S]]    bytes of live heap per pending sleeping task (N = 1,000,000 tasks",
             "                                                                 sleeping S = 5 s; a loaded machine may need a longer S)",

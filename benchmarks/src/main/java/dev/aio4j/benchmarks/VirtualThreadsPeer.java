@@ -134,10 +134,64 @@ final class VirtualThreadsPeer implements Peer {
                         lock.unlock();
                     }
                 }
+                case W7: { // a bounded queue and 4 worker threads, each yielding once per item
+                    ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(Workload.STREAM_BUFFER);
+                    Future<?> producer = ex.submit(() -> {
+                        for (int i = 0; i < n; i++) q.put(i);
+                        for (int c = 0; c < Workload.STREAM_WORKERS; c++) q.put(-1);
+                        return null;
+                    });
+                    long sum = sumAll(submitAll(ex, Workload.STREAM_WORKERS, c -> () -> {
+                        long s = 0;
+                        while (true) {
+                            int x = q.take();
+                            if (x < 0) return s;
+                            Thread.yield();
+                            s += x;
+                        }
+                    }));
+                    producer.get();
+                    return sum;
+                }
+                case W8: { // one thread per stage, queues of 1 between them
+                    ArrayBlockingQueue<Integer> q1 = new ArrayBlockingQueue<>(1);
+                    ArrayBlockingQueue<Integer> q2 = new ArrayBlockingQueue<>(1);
+                    ArrayBlockingQueue<Integer> q3 = new ArrayBlockingQueue<>(1);
+                    Future<?> gen1 = ex.submit(() -> {
+                        for (int i = 0; i < n; i++) q1.put(i);
+                        q1.put(END);
+                        return null;
+                    });
+                    Future<?> gen2 = ex.submit(() -> stage(q1, q2, x -> x * 2));
+                    Future<?> gen3 = ex.submit(() -> stage(q2, q3, x -> x + 3));
+                    long s = 0;
+                    while (true) {
+                        int x = q3.take();
+                        if (x == END) break;
+                        s += x;
+                    }
+                    gen1.get();
+                    gen2.get();
+                    gen3.get();
+                    return s;
+                }
                 default: throw new AssertionError(w);
             }
         } finally {
             ex.shutdownNow();
+        }
+    }
+
+    /** The end of W8's stream (its values are never negative). */
+    private static final int END = Integer.MIN_VALUE;
+
+    /** One W8 stage: takes from {@code in}, passes {@code fn(x)} on to {@code out}, until the end. */
+    private static Void stage(ArrayBlockingQueue<Integer> in, ArrayBlockingQueue<Integer> out,
+                              java.util.function.IntUnaryOperator fn) throws InterruptedException {
+        while (true) {
+            int x = in.take();
+            out.put(x == END ? END : fn.applyAsInt(x));
+            if (x == END) return null;
         }
     }
 

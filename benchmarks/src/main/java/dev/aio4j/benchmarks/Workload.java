@@ -22,7 +22,17 @@ public enum Workload {
      */
     W5("timeouts", "N waitFor(sleep 10 ms, 1 s) (never fire) + N waitFor(sleep 10 s, 20 ms) (all fire)", 2_000, 100_000),
     /** N tasks x 1,000 rounds of acquire / yield / increment / release on one lock; checksum = N x 1,000. */
-    W6("lock", "N tasks x 1000 rounds of acquire/yield/increment/release on one lock", 20, 1_000);
+    W6("lock", "N tasks x 1000 rounds of acquire/yield/increment/release on one lock", 20, 1_000),
+    /**
+     * A stream: 1 producer of N ints, a buffer of 1024, 4 workers that each yield once per item
+     * (unordered), summed; checksum = sum of the ints.
+     */
+    W7("stream", "1 producer of N ints -> buffer(1024) -> mapAsyncUnordered(4, yield once) -> sum", 20_000, 1_000_000),
+    /**
+     * The seeds' buffered pipeline without its sleeps: gen_1 yields 0..N-1, gen_2 doubles, gen_3
+     * adds 3, each stage behind a buffer of 1; checksum = sum of (2i + 3).
+     */
+    W8("pipeline", "the seed's pipeline: N ints -> x2 -> +3, 3 stages, buffer(1) each, no sleeps", 10_000, 1_000_000);
 
     /** Rounds per task in {@link #W6}. */
     public static final int LOCK_ROUNDS = 1_000;
@@ -32,6 +42,10 @@ public enum Workload {
     public static final int QUEUE_CAPACITY = 1024;
     /** Consumers in {@link #W4}. */
     public static final int CONSUMERS = 4;
+    /** The buffer of {@link #W7}. */
+    public static final int STREAM_BUFFER = 1024;
+    /** Workers of {@link #W7}. */
+    public static final int STREAM_WORKERS = 4;
     /**
      * What a W5 task that should not have timed out contributes when it did, and what one that should
      * have timed out contributes when it did not: far off the expected sum either way.
@@ -96,13 +110,15 @@ public enum Workload {
             case W3: return n;
             case W5: return sum + n;
             case W6: return (long) n * LOCK_ROUNDS;
+            case W7: return sum;
+            case W8: return 2 * sum + 3L * n;
             default: throw new AssertionError(this);
         }
     }
 
-    /** W4's throughput unit is items; the others count tasks. */
+    /** W4's, W7's and W8's throughput unit is items; the others count tasks. */
     public boolean isQueue() {
-        return this == W4;
+        return this == W4 || this == W7 || this == W8;
     }
 
     /** Parses "W3" / "w3". */
@@ -110,7 +126,7 @@ public enum Workload {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown workload " + s + " (W1..W6)");
+            throw new IllegalArgumentException("unknown workload " + s + " (W1..W8)");
         }
     }
 }

@@ -1,6 +1,14 @@
 package dev.aio4j.benchmarks
 
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.ExperimentalCoroutinesApi
+import kotlinx.coroutines.FlowPreview
+import kotlinx.coroutines.flow.asFlow
+import kotlinx.coroutines.flow.buffer
+import kotlinx.coroutines.flow.flatMapMerge
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.flow.fold
+import kotlinx.coroutines.flow.transform
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -21,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger
  * `runBlocking` (its event loop, the calling thread only), `kotlin-mt` in `runBlocking(Dispatchers.Default)`.
  * The baseline aio4j is measured against.
  */
+@OptIn(FlowPreview::class, ExperimentalCoroutinesApi::class)
 internal class KotlinPeer(private val multiThreaded: Boolean) : Peer {
     override fun name(): String = if (multiThreaded) "kotlin-mt" else "kotlin-st"
 
@@ -96,6 +105,21 @@ internal class KotlinPeer(private val multiThreaded: Boolean) : Peer {
                 }
             }
             mutex.withLock { counter }
+        }
+        Workload.W7 -> inScope {
+            (0 until n).asFlow()
+                .buffer(Workload.STREAM_BUFFER)
+                .flatMapMerge(Workload.STREAM_WORKERS) { x -> flow { yield(); emit(x) } }
+                .fold(0L) { s, x -> s + x }
+        }
+        Workload.W8 -> inScope {
+            flow { for (i in 0 until n) emit(i) } // gen_1
+                .buffer(1)
+                .transform { emit(it * 2) } // gen_2
+                .buffer(1)
+                .transform { emit(it + 3) } // gen_3
+                .buffer(1)
+                .fold(0L) { s, x -> s + x }
         }
     }
 
