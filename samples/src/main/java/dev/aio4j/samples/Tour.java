@@ -47,7 +47,11 @@ public final class Tour {
             new Section("a kotlin coroutine awaiting java tasks", dev.aio4j.samples.kotlin.KotlinAwaitsJava::run),
             new Section("kotlin and java sharing an AsyncQueue", dev.aio4j.samples.kotlin.KotlinQueueInterop::run),
             new Section("async generator: yield and async for", AsyncGeneratorDemo::run),
-            new Section("buffered pipeline: 3 stages, ~30 units unbuffered, ~12 buffered", BufferedPipeline::run)
+            new Section("buffered pipeline: 3 stages, ~30 units unbuffered, ~12 buffered", BufferedPipeline::run),
+            new Section("stream worker pool: buffer, 4 workers, one failure cancels the rest", dev.aio4j.samples.streams.WorkerPool::run),
+            new Section("stream from a callback API (push)", dev.aio4j.samples.streams.CallbackStream::run),
+            new Section("stream of HTTP pages, fetched as needed", dev.aio4j.samples.streams.HttpPagination::run),
+            new Section("a kotlin flow consumed from java, and back", dev.aio4j.samples.streams.FlowFromJava::run)
     );
 
     public static void main(String[] args) throws Exception {
