@@ -9,10 +9,11 @@ import java.util.concurrent.Flow;
 
 /**
  * {@link AsyncStream#toPublisher(Loop)}: each {@code subscribe} starts a run of the stream on the
- * loop, through an iterator; every signal to the subscriber comes from the loop's thread, one at a
- * time (rule 1.3). Demand is counted on the loop; {@code request} and {@code cancel} may come from
- * any thread and are handed to the loop, so a {@code request} made inside {@code onNext} never
- * recurses (rule 3.3).
+ * loop, through an iterator. Everything a subscription does runs as actions of its own serial queue,
+ * drained on the loop (one drain at a time, even on the multi-threaded shared loop), so every
+ * signal to the subscriber comes from the loop, one at a time (rule 1.3). Demand is counted there;
+ * {@code request} and {@code cancel} may come from any thread and are queued, so a {@code request}
+ * made inside {@code onNext} never recurses (rule 3.3).
  */
 final class StreamPublisher<T> implements Flow.Publisher<T> {
     private final AsyncStream<T> stream;
@@ -27,9 +28,7 @@ final class StreamPublisher<T> implements Flow.Publisher<T> {
     public void subscribe(Flow.Subscriber<? super T> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber"); // rule 1.9
         Run<T> run = new Run<>(stream, loop, subscriber);
-        try {
-            loop.execute(run::start);
-        } catch (IllegalStateException closed) { // the loop is closed: the subscriber still hears of it, in order
+        if (!run.post(run::start)) { // the loop is closed: the subscriber still hears of it, in order
             subscriber.onSubscribe(new Flow.Subscription() {
                 @Override
                 public void request(long n) {}
@@ -37,7 +36,7 @@ final class StreamPublisher<T> implements Flow.Publisher<T> {
                 @Override
                 public void cancel() {}
             });
-            subscriber.onError(closed);
+            subscriber.onError(new IllegalStateException("loop is closed: " + loop.name()));
         }
     }
 
@@ -46,8 +45,10 @@ final class StreamPublisher<T> implements Flow.Publisher<T> {
         return "Publisher[" + stream + " on " + loop.name() + "]";
     }
 
-    /** One subscription: its state is touched on the loop only. */
+    /** One subscription: its state is touched only by the actions of its serial queue. */
     private static final class Run<T> implements Flow.Subscription {
+        private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> actions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger wip = new java.util.concurrent.atomic.AtomicInteger();
         private final AsyncStream<T> stream;
         private final Loop loop;
         private Flow.Subscriber<? super T> subscriber; // dropped once done (rule 3.13)
@@ -86,11 +87,37 @@ final class StreamPublisher<T> implements Flow.Publisher<T> {
             post(this::end);
         }
 
-        private void post(Runnable r) {
+        /**
+         * Queues {@code r}; the first action queued while none is draining starts a drain on the
+         * loop. False if the loop is closed (its tasks, this run's producer among them, were
+         * cancelled with it).
+         */
+        boolean post(Runnable r) {
+            actions.add(r);
+            if (wip.getAndIncrement() != 0) return true;
             try {
-                loop.execute(r);
+                loop.execute(this::drain);
+                return true;
             } catch (IllegalStateException closed) {
-                // the loop is closed: its tasks, this run's producer among them, were cancelled with it
+                actions.clear();
+                return false;
+            }
+        }
+
+        private void drain() {
+            int missed = 1;
+            while (true) {
+                Runnable r;
+                while ((r = actions.poll()) != null) {
+                    try {
+                        r.run();
+                    } catch (Throwable t) {
+                        end();
+                        loopError("an action of the subscription failed", t);
+                    }
+                }
+                missed = wip.addAndGet(-missed);
+                if (missed == 0) return;
             }
         }
 
