@@ -566,4 +566,35 @@ public interface AsyncStream<T> {
     default java.util.stream.Stream<T> toBlockingStream() {
         return BlockingStreams.of(this);
     }
+
+    /**
+     * The items of all {@code streams}, collected concurrently, in the order they arrive (each
+     * stream's own order is kept). Each run runs every input as a task of one task group on the
+     * run's loop; the merged stream completes when all inputs have completed. The first failure
+     * cancels the other inputs, waits for their cleanup, then fails the stream (later failures are
+     * suppressed). Cancelling the run (or its ending early, as with {@code take}) cancels every
+     * input; an item an input was handing over at that moment goes to {@link #onDiscard}. With no
+     * inputs the stream is empty.
+     *
+     * @param streams the inputs
+     * @param <T> the type of the items
+     * @return the merged stream
+     * @throws NullPointerException if {@code streams} or one of them is null
+     */
+    @SafeVarargs
+    static <T> AsyncStream<T> merge(AsyncStream<? extends T>... streams) {
+        Objects.requireNonNull(streams, "streams");
+        List<AsyncStream<? extends T>> inputs = List.of(streams); // checks each for null
+        return push(0, Overflow.SUSPEND, sink -> {
+            Task<Void> all = Async.taskGroup(group -> {
+                for (AsyncStream<? extends T> in : inputs) group.task(() -> in.forEachAsync(sink::emit));
+                return CompletableFuture.<Void>completedFuture(null);
+            });
+            all.whenComplete((v, e) -> {
+                if (e == null) sink.complete();
+                else sink.fail(e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
+            });
+            sink.onCancel(() -> all.cancel(true));
+        });
+    }
 }
