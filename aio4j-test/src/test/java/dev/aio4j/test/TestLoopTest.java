@@ -312,4 +312,22 @@ class TestLoopTest {
             assertEquals("boom", e.getMessage());
         }
     }
+
+    @Test
+    void badOptionsAndArgumentsAreRefusedWithTheirName() {
+        assertThrows(NullPointerException.class, () -> new TestLoopOptions(true, null, 1, false));
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> TestLoopOptions.defaults().withWallClockTimeout(Duration.ZERO));
+        assertTrue(zero.getMessage().contains("wallClockTimeout"), zero.getMessage());
+        IllegalArgumentException steps = assertThrows(IllegalArgumentException.class,
+                () -> TestLoopOptions.defaults().withMaxStepsPerInstant(0));
+        assertTrue(steps.getMessage().contains("maxStepsPerInstant"), steps.getMessage());
+        assertThrows(NullPointerException.class, () -> TestLoop.create(null));
+        try (TestLoop loop = TestLoop.create()) {
+            assertThrows(NullPointerException.class, () -> loop.run(null));
+            assertThrows(NullPointerException.class, () -> loop.task(null));
+            assertThrows(NullPointerException.class, () -> loop.advanceBy(null));
+            assertThrows(NullPointerException.class, () -> loop.advanceTo(null));
+        }
+    }
 }

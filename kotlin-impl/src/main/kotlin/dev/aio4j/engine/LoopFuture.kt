@@ -97,6 +97,15 @@ public abstract class LoopFuture<T> protected constructor(
     /** Someone looked at the outcome (get, join, a dependent stage, an awaiting task). */
     protected open fun observed() {}
 
+    /** The state for `toString()`: pending, cancelled, failed or done. */
+    @JvmSynthetic
+    internal fun stateWord(): String = when {
+        !isDone -> "pending"
+        isCancelled -> "cancelled"
+        isCompletedExceptionally -> "failed"
+        else -> "done"
+    }
+
     /** Whether someone looked at the outcome (a failure is then not "never retrieved"); true by default. */
     protected open fun wasObserved(): Boolean = true
 
@@ -470,14 +479,8 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
     }
 
     override fun toString(): String {
-        val state = when {
-            !isDone -> "pending"
-            isCancelled -> "cancelled"
-            isCompletedExceptionally -> "failed"
-            else -> "done"
-        }
         val r = root()
-        return "DerivedFuture[$state${if (r != null) ", from $r" else ""}]"
+        return "DerivedFuture[${stateWord()}${if (r != null) ", from $r" else ""}]"
     }
 }
 

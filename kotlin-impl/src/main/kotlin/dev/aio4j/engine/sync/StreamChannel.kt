@@ -494,12 +494,6 @@ public class StreamFuture<T>(loop: LoopCore) : LoopFuture<T>(loop) {
         "$method: this future belongs to an AsyncStream run, which completes it; cancel() gives it up"
 
     override fun toString(): String {
-        val state = when {
-            !isDone -> "pending"
-            isCancelled -> "cancelled"
-            isCompletedExceptionally -> "failed"
-            else -> "done"
-        }
-        return "AsyncStream.future[$state]"
+        return "AsyncStream.future[${stateWord()}]"
     }
 }

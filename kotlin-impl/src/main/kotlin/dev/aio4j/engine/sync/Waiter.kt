@@ -127,13 +127,7 @@ public abstract class Waiter<T> internal constructor(
         "$method: this future belongs to $what and only it completes the future; cancel() withdraws the waiter"
 
     override fun toString(): String {
-        val state = when {
-            !isDone -> "pending"
-            isCancelled -> "cancelled"
-            isCompletedExceptionally -> "failed"
-            else -> "done"
-        }
-        return "$what[$state]"
+        return "$what[${stateWord()}]"
     }
 }
 
