@@ -210,11 +210,19 @@ class AsyncStreamTest {
     @Test
     void cancellingTheTerminalCancelsTheProducer() throws Exception {
         List<String> log = new ArrayList<>();
-        Loop.run(() -> {
-            Task<Void> t = AsyncStream.generate(out -> Async.sleep(Support.FOREVER).whenComplete((v, e) -> log.add("cleanup " + (e instanceof CancellationException))))
+        CompletableFuture<Void> producing = new CompletableFuture<>();
+        boolean cancelled = Loop.run(() -> {
+            Task<Void> t = AsyncStream.generate(out -> {
+                        producing.complete(null);
+                        return Async.sleep(Support.FOREVER).whenComplete((v, e) -> log.add("cleanup " + (e instanceof CancellationException)));
+                    })
                     .forEach(x -> {});
-            return Async.sleep(Duration.ofMillis(5)).thenApply(v -> t.cancel(true));
+            return producing.thenCompose(v -> {
+                t.cancel(true);
+                return t.handle((r, e) -> e instanceof CancellationException);
+            });
         });
+        assertTrue(cancelled);
         assertEquals(List.of("cleanup true"), log);
     }
 
