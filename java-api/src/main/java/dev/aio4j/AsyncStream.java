@@ -275,6 +275,18 @@ public interface AsyncStream<T> {
     <R> AsyncStream<R> transform(Transformer<? super T, R> step);
 
     /**
+     * Applies a reusable piece of pipeline: {@code stage.apply(this)}. Lets a chain of operators
+     * kept in a method or a constant be used in a fluent chain, e.g.
+     * {@code lines.via(Parsing::records).take(10)}.
+     *
+     * @param stage the function from this stream to the resulting one; called once, now
+     * @param <R> the item type of the result
+     * @return the stream {@code stage} returned
+     * @throws NullPointerException if {@code stage} is null or returns null
+     */
+    <R> AsyncStream<R> via(Function<? super AsyncStream<T>, ? extends AsyncStream<R>> stage);
+
+    /**
      * The first {@code n} items. As the n-th item passes, the upstream is cancelled (an item a
      * producer is emitting then goes to {@link #onDiscard}); the terminal task completes after the
      * upstream's cleanup has finished. {@code take(0)} never starts the upstream.
@@ -372,6 +384,24 @@ public interface AsyncStream<T> {
      * @throws NullPointerException if {@code discarded} is null
      */
     AsyncStream<T> onDiscard(Consumer<? super T> discarded);
+
+    /**
+     * Calls {@code hook} once per run, on the run's loop, when the stream above this point ends:
+     * {@link Termination.Completed} when it ended normally (before the downstream sees the end),
+     * {@link Termination.Failed} with its failure (before the downstream sees it), or
+     * {@link Termination.Cancelled} when the downstream stopped it before its end (the consumer
+     * closed or was cancelled, a {@link #take} below was satisfied, a stage below failed). A run
+     * that never asks this stage for an item (such as {@code take(0)} below it) does not call it.
+     * It is Kotlin's {@code onCompletion} and the {@code finally} of an async generator: the place
+     * to release what the stream's items were read from. If it throws on completion the stream
+     * fails with that exception; on a failure it is added to the failure as suppressed; on a
+     * cancellation it goes to the loop's exception handler.
+     *
+     * @param hook the consumer of the termination
+     * @return the stream
+     * @throws NullPointerException if {@code hook} is null
+     */
+    AsyncStream<T> onTermination(Consumer<? super Termination> hook);
 
     /**
      * On the upstream's failure (not a cancellation), continues with the stream {@code fallback}

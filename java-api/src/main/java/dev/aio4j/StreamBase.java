@@ -166,6 +166,18 @@ abstract class StreamBase<T> implements AsyncStream<T> {
     }
 
     @Override
+    public <R> AsyncStream<R> via(Function<? super AsyncStream<T>, ? extends AsyncStream<R>> stage) {
+        Objects.requireNonNull(stage, "stage");
+        return Objects.requireNonNull(stage.apply(this), "the stage of via returned null instead of a stream");
+    }
+
+    @Override
+    public AsyncStream<T> onTermination(Consumer<? super Termination> hook) {
+        Objects.requireNonNull(hook, "hook");
+        return passThrough("onTermination", (run, d) -> new TerminationCursor<>(run, open(run, d), hook));
+    }
+
+    @Override
     public AsyncStream<T> take(long n) {
         if (n < 0) throw new IllegalArgumentException("n < 0: " + n);
         return passThrough("take(" + n + ")", (run, d) -> new TakeCursor<>(run, open(run, d), n));
