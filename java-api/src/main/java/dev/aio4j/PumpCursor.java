@@ -36,6 +36,11 @@ final class PumpCursor<T> implements Cursor<T> {
         return channel;
     }
 
+    /** Completes when the pump has stopped: the upstream ended or failed (into the channel), or the stage was cancelled. */
+    CompletableFuture<Void> stopped() {
+        return pumpDone;
+    }
+
     /** Starts the pump (at the first {@link #next()}, or at once for an iterator). */
     void start() {
         if (started) return;

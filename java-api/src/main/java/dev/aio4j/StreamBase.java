@@ -474,7 +474,7 @@ abstract class StreamBase<T> implements AsyncStream<T> {
 
     @Override
     public AsyncIterator<T> iterator() {
-        return new StreamIterator<>(this, LoopCore.currentOrShared());
+        return new StreamIterator.Unscoped<>(this, LoopCore.currentOrShared());
     }
 
     @Override

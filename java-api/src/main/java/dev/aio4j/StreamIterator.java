@@ -4,6 +4,7 @@ import dev.aio4j.engine.sync.StreamFuture;
 import dev.aio4j.engine.LoopCore;
 import dev.aio4j.engine.TaskGroupCore;
 import dev.aio4j.engine.sync.StreamChannel;
+import java.lang.ref.Cleaner;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -11,6 +12,12 @@ import java.util.concurrent.CompletableFuture;
  * {@link #next()} (or, for {@code use}, inside the terminal's run). The run's last stage is
  * pumped into a rendezvous channel only when a {@code next()} waits, so the pending calls are the
  * demand; the channel's receivers give an item back when their call is cancelled.
+ *
+ * <p>{@link AsyncStream#iterator()} hands out an {@link Unscoped} facade instead: the run's task
+ * group refers to this object, never to the facade, so a facade the caller dropped without
+ * {@code close()} becomes unreachable while the run goes on; the cleaner then reports it once
+ * through the loop's exception handler and closes the run <em>on its loop</em> (never on the
+ * cleaner's thread).
  */
 final class StreamIterator<T> implements AsyncIterator<T> {
     private final StreamBase<T> stream;
@@ -43,6 +50,8 @@ final class StreamIterator<T> implements AsyncIterator<T> {
         run = r;
         PumpCursor<T> p = new PumpCursor<>(r, stream.open(r, null), channel);
         pump = p;
+        // the run is over once the stream ended or failed into the channel: its group need not wait for close()
+        if (!inRun) p.stopped().whenComplete((v, e) -> closedSignal.succeed(null));
         r.serial(p::start);
     }
 
@@ -96,6 +105,85 @@ final class StreamIterator<T> implements AsyncIterator<T> {
     @Override
     public boolean isClosed() {
         return closed;
+    }
+
+    /** Called on the cleaner's thread when the facade became unreachable: a started, unclosed run is reported and closed on its loop. */
+    private void leaked(Throwable creationSite) {
+        synchronized (this) {
+            if (closed || group == null || group.isDone()) return; // never started, closed, or consumed to its end
+        }
+        try {
+            loop.post(() -> {
+                if (closed) return;
+                loop.reportError("AsyncIterator was never closed: " + stream, new NeverClosed(stream, creationSite));
+                close();
+            });
+        } catch (RuntimeException e) {
+            // the loop is closed: closing it cancelled the run already
+        }
+    }
+
+    /** The report of an iterator dropped without {@code close()}; its cause is the creation site in debug mode. */
+    static final class NeverClosed extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        NeverClosed(Object stream, Throwable creationSite) {
+            super("AsyncIterator was never closed: " + stream + "; it is closed now, on its loop. Close it (or consume the stream with a terminal operation or use(...)).", creationSite);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // the cleaner's stack says nothing; the cause, when present, is where it was made
+        }
+    }
+
+    /** Whether iterators record where they were made (for the never-closed report). */
+    static final boolean CREATION_SITES = Boolean.getBoolean("aio4j.debug");
+
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "aio4j-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The iterator {@link AsyncStream#iterator()} returns: the caller's handle, watched for being dropped unclosed. */
+    static final class Unscoped<T> implements AsyncIterator<T> {
+        private final StreamIterator<T> run;
+        private final Cleaner.Cleanable cleanable;
+
+        Unscoped(StreamBase<T> stream, LoopCore loop) {
+            StreamIterator<T> r = new StreamIterator<>(stream, loop);
+            Throwable site = CREATION_SITES ? new Throwable("the iterator was created here") : null;
+            this.run = r;
+            this.cleanable = CLEANER.register(this, () -> r.leaked(site)); // captures the run only, never this facade
+        }
+
+        /** Test hook: what the cleaner does when this facade becomes unreachable, without waiting for the GC. */
+        void dropped() {
+            run.leaked(null);
+        }
+
+        @Override
+        public CompletableFuture<T> next() {
+            return run.next();
+        }
+
+        @Override
+        public CompletableFuture<Void> close() {
+            CompletableFuture<Void> f = run.close();
+            cleanable.clean(); // unregisters: the run is closed, leaked() does nothing
+            return f;
+        }
+
+        @Override
+        public boolean isClosed() {
+            return run.isClosed();
+        }
+
+        @Override
+        public String toString() {
+            return run.toString();
+        }
     }
 
     @Override
