@@ -614,17 +614,8 @@ public interface AsyncStream<T> {
     @SafeVarargs
     static <T> AsyncStream<T> merge(AsyncStream<? extends T>... streams) {
         Objects.requireNonNull(streams, "streams");
-        List<AsyncStream<? extends T>> inputs = List.of(streams); // checks each for null
-        return push(0, Overflow.SUSPEND, sink -> {
-            Task<Void> all = Async.taskGroup(group -> {
-                for (AsyncStream<? extends T> in : inputs) group.task(() -> in.forEachAsync(sink::emit));
-                return CompletableFuture.<Void>completedFuture(null);
-            });
-            all.whenComplete((v, e) -> {
-                if (e == null) sink.complete();
-                else sink.fail(e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
-            });
-            sink.onCancel(() -> all.cancel(true));
-        });
+        List<StreamBase<? extends T>> inputs = new java.util.ArrayList<>(streams.length);
+        for (AsyncStream<? extends T> s : streams) inputs.add(StreamBase.base(Objects.requireNonNull(s, "streams contains null")));
+        return StreamBase.make("merge(" + inputs.size() + ")", (run, discard) -> new MergeCursor<T>(run, inputs, discard));
     }
 }

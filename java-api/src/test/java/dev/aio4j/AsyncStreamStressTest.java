@@ -34,12 +34,12 @@ class AsyncStreamStressTest {
         final Set<Integer> delivered = ConcurrentHashMap.newKeySet();
         final Set<Integer> discarded = ConcurrentHashMap.newKeySet();
         final AtomicInteger duplicates = new AtomicInteger();
-        final AtomicBoolean started = new AtomicBoolean();
-        final AtomicBoolean cleanup = new AtomicBoolean();
+        final AtomicInteger started = new AtomicInteger();
+        final AtomicInteger cleanup = new AtomicInteger();
 
-        /** The generator never started (cancelled first), or its cleanup has run. */
+        /** Every generator that started has run its cleanup (one that never started, cancelled first, has none). */
         boolean cleanedUp() {
-            return !started.get() || cleanup.get();
+            return started.get() == cleanup.get();
         }
 
         void deliver(Integer x) {
@@ -80,17 +80,22 @@ class AsyncStreamStressTest {
 
         /** A generator that emits 0.. forever (yielding now and then), recording each emit call. */
         AsyncGenerator<Integer> generator() {
+            return generator(0, 1);
+        }
+
+        /** A generator that emits from, from + step, ... forever: several in one ledger use disjoint items. */
+        AsyncGenerator<Integer> generator(int from, int step) {
             return out -> {
-                started.set(true);
-                return emitFrom(out, 0).whenComplete((v, e) -> cleanup.set(true));
+                started.incrementAndGet();
+                return emitFrom(out, from, step).whenComplete((v, e) -> cleanup.incrementAndGet());
             };
         }
 
-        private CompletionStage<Void> emitFrom(Emitter<Integer> out, int i) {
+        private CompletionStage<Void> emitFrom(Emitter<Integer> out, int i, int step) {
             emitted.add(i);
             CompletableFuture<Void> f = out.emit(i);
-            if (i % 7 == 3) return f.thenCompose(v -> Async.sleep(Duration.ZERO)).thenCompose(v -> emitFrom(out, i + 1));
-            return f.thenCompose(v -> emitFrom(out, i + 1));
+            if (i % 7 == 3) return f.thenCompose(v -> Async.sleep(Duration.ZERO)).thenCompose(v -> emitFrom(out, i + step, step));
+            return f.thenCompose(v -> emitFrom(out, i + step, step));
         }
     }
 
@@ -107,12 +112,14 @@ class AsyncStreamStressTest {
             case 1 -> s.buffer(3).onDiscard(l::discard);
             case 2 -> s.filter(x -> true).buffer(2).onDiscard(l::discard);
             case 3 -> s.onDiscard(l::discard).take(1 + ThreadLocalRandom.current().nextInt(20));
+            case 5 -> AsyncStream.merge(s, AsyncStream.generate(l.generator(-1, -1)).buffer(1), AsyncStream.generate(l.generator(1 << 30, 1)))
+                    .onDiscard(l::discard);
             default -> s.transform((Integer x, Emitter<Integer> out) -> out.emit(x)).buffer(1).onDiscard(l::discard);
         };
     }
 
     private static int shapes(int run) {
-        return run % 5;
+        return run % 6;
     }
 
     @Test
@@ -182,7 +189,7 @@ class AsyncStreamStressTest {
             boolean shared = run % 2 == 1;
             AsyncCallable<List<Integer>> body = () -> AsyncStream.generate(l.generator()).onDiscard(l::discard).take(n).toList()
                     .thenApply(list -> {
-                        assertTrue(l.cleanup.get(), "cleanup ran before the terminal task completed");
+                        assertEquals(1, l.cleanup.get(), "cleanup ran before the terminal task completed");
                         return list;
                     });
             List<Integer> got = shared ? Async.await(Async.task(body)) : Loop.run(body);

@@ -95,4 +95,23 @@ class StreamMergeTest {
             for (int i = 0; i < 500; i++) assertEquals(k + "-" + i, mine.get(i));
         }
     }
+
+    @Test
+    void cancellingTheTerminalTaskCancelsEveryInputAndLoopRunWaitsForTheirCleanup() throws Exception {
+        AtomicInteger cleanups = new AtomicInteger();
+        java.util.concurrent.CompletableFuture<Void> twoItems = new java.util.concurrent.CompletableFuture<>();
+        AtomicInteger seen = new AtomicInteger();
+        boolean cancelled = Loop.run(() -> {
+            Task<Void> t = AsyncStream.merge(ticking("a", 1_000_000, 1, cleanups), ticking("b", 1_000_000, 1, cleanups))
+                    .forEach(x -> {
+                        if (seen.incrementAndGet() == 2) twoItems.complete(null);
+                    });
+            return twoItems.thenCompose(v -> {
+                t.cancel(true);
+                return t.handle((r, e) -> t.isCancelled());
+            });
+        });
+        assertTrue(cancelled);
+        assertEquals(2, cleanups.get(), "both inputs were cancelled and their cleanup ran before Loop.run returned");
+    }
 }
