@@ -65,6 +65,12 @@ final class TaskInfos {
     private static String describeAwaited(TaskCore c) {
         Object a = c.awaiting();
         if (a == null) return c.isScheduled() ? "a timer" : "";
+        // down a composed chain to the stage where the waiting happens (bounded: chains may be long)
+        for (int depth = 0; depth < 1_000; depth++) {
+            Object next = TaskCore.awaitedStageOf(a);
+            if (next == null) break;
+            a = next;
+        }
         if (a instanceof Task<?> t) return "Task[" + t.name() + "]";
         if (a instanceof Waiter<?> w) return w.awaitedDescription();
         if (a instanceof CompletionStage<?>) {

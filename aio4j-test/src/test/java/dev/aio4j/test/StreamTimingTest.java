@@ -168,4 +168,19 @@ class StreamTimingTest {
             assertEquals(List.of(1, 2, 3), unordered);
         }
     }
+
+    @Test
+    void aDumpShowsEachBuffersSizeCapacityAndPeak() throws Exception {
+        try (TestLoop loop = TestLoop.create()) {
+            CompletableFuture<Void> release = new CompletableFuture<>();
+            dev.aio4j.Task<Void> t = loop.task(() -> AsyncStream.generate(slow(0, 1_000, MS)).buffer(4)
+                    .forEachAsync(x -> release)); // the consumer holds its first item until released
+            loop.advanceBy(MS.multipliedBy(100));
+            String dump = loop.dump();
+            // the producer filled the buffer and waits to hand over one more item
+            assertTrue(dump.contains("buffer(4)[size=4, capacity=4, peakSize=4"), dump);
+            t.cancel();
+            loop.runUntilIdle();
+        }
+    }
 }

@@ -106,6 +106,14 @@ public abstract class LoopFuture<T> protected constructor(
         else -> "done"
     }
 
+    /**
+     * For dumps: the pending stage this one is waiting on, one step down a composed chain (what a
+     * composition's function returned, else the stage it was derived from), or null if this is
+     * where the waiting happens (a task, a waiter, a timer) or it is done.
+     */
+    @JvmSynthetic
+    internal open fun awaitedStage(): Any? = null
+
     /** Whether someone looked at the outcome (a failure is then not "never retrieved"); true by default. */
     protected open fun wasObserved(): Boolean = true
 
@@ -476,6 +484,15 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
                 }
             }
         }
+    }
+
+    @JvmSynthetic
+    override fun awaitedStage(): Any? {
+        if (isDone) return null
+        val i = inner
+        if (i is CompletionStage<*> && !TaskCore.isStageDone(i)) return i
+        val p = parent
+        return if (p != null && !p.isDone) p else null
     }
 
     override fun toString(): String {

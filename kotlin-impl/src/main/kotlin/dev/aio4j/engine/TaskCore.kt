@@ -415,6 +415,13 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
             }
         }
 
+        /**
+         * For dumps: the pending stage [stage] waits on, one step down a composed chain of aio4j
+         * stages, or null if [stage] is where the waiting happens or is not an aio4j stage.
+         */
+        @JvmStatic
+        public fun awaitedStageOf(stage: Any?): Any? = (stage as? LoopFuture<*>)?.awaitedStage()
+
         /** True if [stage] is complete right now. */
         @JvmStatic
         public fun isStageDone(stage: CompletionStage<*>): Boolean {
