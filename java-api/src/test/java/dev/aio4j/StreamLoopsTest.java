@@ -134,4 +134,33 @@ class StreamLoopsTest {
                 () -> Loop.run(() -> CompletableFuture.completedFuture(AsyncStream.of(1).toBlockingStream().count())));
         assertTrue(e.getMessage().contains("loop"), e.getMessage());
     }
+
+    @Test
+    void interruptingAThreadWaitingOnABlockingStreamClosesTheRun() throws Exception {
+        CompletableFuture<Throwable> cleanup = new CompletableFuture<>();
+        CompletableFuture<Object> reader = new CompletableFuture<>();
+        CountDownLatch firstItem = new CountDownLatch(1);
+        AsyncStream<Integer> oneThenNothing = AsyncStream.generate(out -> out.emit(1)
+                .thenCompose(v -> Async.sleep(Duration.ofDays(1)))
+                .whenComplete((v, e) -> cleanup.complete(e)));
+        Thread t = new Thread(() -> {
+            try (Stream<Integer> s = oneThenNothing.toBlockingStream()) {
+                s.forEach(x -> firstItem.countDown()); // then waits for a second item that never comes
+                reader.complete("ended");
+            } catch (Throwable e) {
+                reader.complete(List.of(e, Thread.currentThread().isInterrupted()));
+            }
+        }, "blocking-reader");
+        t.start();
+        assertTrue(firstItem.await(10, TimeUnit.SECONDS));
+        t.interrupt();
+        Object outcome = reader.get(10, TimeUnit.SECONDS);
+        assertTrue(outcome instanceof List<?> l && l.get(0) instanceof java.util.concurrent.CancellationException, String.valueOf(outcome));
+        assertEquals(true, ((List<?>) outcome).get(1), "the thread's interrupt status is kept");
+        Throwable cancelled = cleanup.get(10, TimeUnit.SECONDS);
+        // cancelled while emitting (then seen through the chain, wrapped) or while sleeping
+        if (cancelled instanceof java.util.concurrent.CompletionException) cancelled = cancelled.getCause();
+        assertTrue(cancelled instanceof java.util.concurrent.CancellationException, "the producer was cancelled: " + cancelled);
+        t.join(10_000);
+    }
 }
