@@ -96,7 +96,7 @@ final class MergeCursor<T> implements Cursor<T> {
         Input(int index, Cursor<? extends T> cursor) {
             this.index = index;
             this.cursor = cursor;
-            this.done = new StreamFuture<>(run.loop);
+            this.done = new StreamFuture<>(run.loop, channel);
         }
 
         void start() {

@@ -29,7 +29,7 @@ final class PumpCursor<T> implements Cursor<T> {
         this.run = run;
         this.upstream = upstream;
         this.channel = channel;
-        this.pumpDone = new StreamFuture<>(run.loop);
+        this.pumpDone = new StreamFuture<>(run.loop, channel);
     }
 
     StreamChannel channel() {

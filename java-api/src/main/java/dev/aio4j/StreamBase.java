@@ -279,8 +279,46 @@ abstract class StreamBase<T> implements AsyncStream<T> {
     @Override
     public AsyncStream<T> buffer(int capacity, Overflow overflow) {
         checkBuffer(capacity, overflow);
-        return passThrough("buffer(" + capacity + (overflow == Overflow.SUSPEND ? "" : ", " + overflow) + ")",
-                (run, d) -> new PumpCursor<>(run, open(run, d), capacity, ProducerCursor.policy(overflow), d, "buffer"));
+        return new BufferStream<>(this, description, capacity, overflow);
+    }
+
+    static String bufferOp(int capacity, Overflow overflow) {
+        return "buffer(" + capacity + (overflow == Overflow.SUSPEND ? "" : ", " + overflow) + ")";
+    }
+
+    /** {@code buffer} over a stage that is not a producer: a pump into a channel; a following buffer is fused into it. */
+    static final class BufferStream<T> extends StreamBase<T> {
+        private final StreamBase<T> up;
+        private final String upDescription;
+        private final int capacity;
+        private final Overflow overflow;
+
+        BufferStream(StreamBase<T> up, String upDescription, int capacity, Overflow overflow) {
+            super(upDescription + "." + bufferOp(capacity, overflow));
+            this.up = up;
+            this.upDescription = upDescription;
+            this.capacity = capacity;
+            this.overflow = overflow;
+        }
+
+        @Override
+        Cursor<T> open(StreamRun run, Consumer<Object> discard) {
+            return new PumpCursor<>(run, up.open(run, discard), capacity, ProducerCursor.policy(overflow), discard, "buffer");
+        }
+
+        @Override
+        Consumer<Object> tailDiscard() {
+            return up.tailDiscard();
+        }
+
+        @Override
+        public AsyncStream<T> buffer(int capacity, Overflow overflow) {
+            checkBuffer(capacity, overflow);
+            if (this.overflow == Overflow.SUSPEND && (overflow == Overflow.SUSPEND || this.capacity == 0)) {
+                return new BufferStream<>(up, description, saturatedAdd(this.capacity, capacity), overflow);
+            }
+            return super.buffer(capacity, overflow);
+        }
     }
 
     @Override

@@ -73,6 +73,7 @@ final class TaskInfos {
         }
         if (a instanceof Task<?> t) return "Task[" + t.name() + "]";
         if (a instanceof Waiter<?> w) return w.awaitedDescription();
+        if (a instanceof dev.aio4j.engine.sync.StreamFuture<?> f) return f.describeAwaited();
         if (a instanceof CompletionStage<?>) {
             String s = a.getClass().getSimpleName();
             return s.isEmpty() ? a.getClass().getName() : s;

@@ -183,4 +183,20 @@ class StreamTimingTest {
             loop.runUntilIdle();
         }
     }
+
+    @Test
+    void adjacentBuffersAreFusedIntoOneWhoseCapacityIsTheSum() throws Exception {
+        try (TestLoop loop = TestLoop.create()) {
+            CompletableFuture<Void> release = new CompletableFuture<>();
+            List<Integer> items = java.util.stream.IntStream.range(0, 100).boxed().toList();
+            dev.aio4j.Task<Void> t = loop.task(() -> AsyncStream.fromIterable(items).buffer(2).buffer(3)
+                    .forEachAsync(x -> release));
+            loop.runUntilIdle();
+            String dump = loop.dump();
+            assertTrue(dump.contains("[size=5, capacity=5, peakSize=5"), dump);
+            assertEquals(1, dump.split("AsyncStream.pump", -1).length - 1, dump);
+            t.cancel();
+            loop.runUntilIdle();
+        }
+    }
 }

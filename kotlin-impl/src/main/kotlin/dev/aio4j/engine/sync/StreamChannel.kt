@@ -483,7 +483,14 @@ internal class SendWaiter(private val owner: StreamChannel, loop: LoopCore) : Wa
  * and cancelling a stage derived from it cancels it first (it is then cancelled; the stream code
  * that completes it sees that and reacts).
  */
-public class StreamFuture<T>(loop: LoopCore) : LoopFuture<T>(loop) {
+public class StreamFuture<T> @JvmOverloads constructor(
+    loop: LoopCore,
+    /** What a task awaiting this future waits for, in dumps (a pump: the channel it fills); null: the future itself. */
+    private val what: Any? = null,
+) : LoopFuture<T>(loop) {
+    /** For dumps: what a task awaiting this future waits for. */
+    public fun describeAwaited(): String = what?.toString() ?: toString()
+
     /** Completes it with [value]; false if it was already complete. */
     public fun succeed(value: T): Boolean = completeInternal(value)
 
