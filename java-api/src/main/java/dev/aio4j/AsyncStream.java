@@ -574,9 +574,7 @@ public interface AsyncStream<T> {
      * @throws NullPointerException if {@code loop} is null
      */
     default AsyncStream<T> on(Loop loop) {
-        Objects.requireNonNull(loop, "loop");
-        AsyncStream<T> upstream = this;
-        return generate(out -> loop.task(() -> upstream.forEachAsync(out::emit)));
+        return StreamBase.<T>base(this).on(loop);
     }
 
     /**

@@ -365,15 +365,83 @@ abstract class StreamBase<T> implements AsyncStream<T> {
 
     /** Starts a run: a task group on the current loop whose body is the consumer. */
     private <R> Task<R> terminal(Function<StreamRun, CompletableFuture<R>> consumer) {
-        LoopCore loop = LoopCore.currentOrShared();
+        return terminal(LoopCore.currentOrShared(), consumer, null);
+    }
+
+    /** Starts a run on {@code loop}; {@code whenFinished} (if any) runs once the run's tasks have all finished. */
+    private <R> Task<R> terminal(LoopCore loop, Function<StreamRun, CompletableFuture<R>> consumer, Runnable whenFinished) {
         loop.checkOpen();
-        return Task.launch(new TaskGroupCore(loop, core -> {
+        TaskGroupCore group = new TaskGroupCore(loop, core -> {
             StreamRun run = new StreamRun(new TaskGroup(core), loop);
             @SuppressWarnings("unchecked")
             CompletableFuture<R>[] out = new CompletableFuture[1];
             run.serial(() -> out[0] = consumer.apply(run));
             return out[0];
-        }, this), null);
+        }, this);
+        group.whenFinished = whenFinished;
+        return Task.launch(group, null);
+    }
+
+    @Override
+    public AsyncStream<T> on(Loop loop) {
+        Objects.requireNonNull(loop, "loop");
+        LoopCore where = loop.core;
+        StreamBase<T> up = this;
+        AsyncGenerator<T> elsewhere = out -> {
+            Elsewhere<Void> done = new Elsewhere<>();
+            done.run = up.terminal(where, run -> new StreamDriver<T, Void>(run, up.open(run, null), up.tailDiscard()) {
+                @Override
+                Object onItem(T item) {
+                    return out.emit(item);
+                }
+
+                @Override
+                Void onEnd() {
+                    return null;
+                }
+            }.start(), done::finished);
+            return done;
+        };
+        return new ProducerStream<>(description + ".on(" + loop.name() + ")", run -> new Object[] {elsewhere, null}, 0, Overflow.SUSPEND);
+    }
+
+    /**
+     * What the producer of {@code on(loop)} awaits: completes with the outcome of the run on the
+     * other loop once that run has finished (its producers' cleanup included). Cancelling it, or
+     * any stage derived from it, cancels that run and leaves the stage pending until then, so the
+     * producer task, and with it the terminal task's run, waits for the cleanup on the other loop.
+     */
+    private static final class Elsewhere<V> extends CompletableFuture<V> {
+        private final Elsewhere<?> root;
+        volatile Task<Void> run; // the root's
+
+        Elsewhere() {
+            this.root = this;
+        }
+
+        private Elsewhere(Elsewhere<?> root) {
+            this.root = root;
+        }
+
+        void finished() {
+            Task<Void> r = run;
+            Throwable e = r == null || !r.isDone() ? null : StreamRun.errorOf(r);
+            if (r != null && r.isCancelled()) e = new java.util.concurrent.CancellationException("the run on the other loop was cancelled");
+            if (e == null) complete(null);
+            else completeExceptionally(e);
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            Task<Void> r = root.run;
+            if (r != null) r.cancel(mayInterruptIfRunning);
+            return false; // completes once that run has finished
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new Elsewhere<>(root);
+        }
     }
 
     private <R> Task<R> drive(BiFunction<StreamRun, Cursor<T>, StreamDriver<T, R>> driver) {

@@ -163,4 +163,22 @@ class StreamLoopsTest {
         assertTrue(cancelled instanceof java.util.concurrent.CancellationException, "the producer was cancelled: " + cancelled);
         t.join(10_000);
     }
+
+    @Test
+    void loopRunReturnsAfterTheCleanupOfAnUpstreamOnAnotherLoop() throws Exception {
+        try (Loop producerLoop = Loop.create("producer")) {
+            for (int round = 0; round < 20; round++) {
+                CompletableFuture<String> cleanup = new CompletableFuture<>();
+                AsyncStream<Integer> endless = AsyncStream.generate(out -> {
+                    int[] i = {0};
+                    return Async.repeatWhile(() -> out.emit(i[0]++).thenApply(v -> true))
+                            .whenComplete((v, e) -> cleanup.complete(thread()));
+                });
+                List<Integer> got = Loop.run(() -> endless.on(producerLoop).take(3).toList());
+                assertEquals(List.of(0, 1, 2), got);
+                assertTrue(cleanup.isDone(), "the producer on the other loop had cleaned up when Loop.run returned");
+                assertEquals("aio4j-loop-producer", cleanup.join());
+            }
+        }
+    }
 }

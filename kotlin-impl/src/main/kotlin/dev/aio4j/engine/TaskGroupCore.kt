@@ -179,6 +179,24 @@ public class TaskGroupCore(
         finish()
     }
 
+    /**
+     * Runs once the group has finished: its body and every child have ended (on the thread that
+     * finished it, normally the loop's). Set before launch. A stream run on another loop uses it so
+     * that the task awaiting the run waits for its producers' cleanup, not only for its outcome.
+     */
+    @JvmField
+    public var whenFinished: Runnable? = null
+
+    override fun onFinished() {
+        val r = whenFinished ?: return
+        whenFinished = null
+        try {
+            r.run()
+        } catch (t: Throwable) {
+            loop.reportError("exception in the finish hook of a task group", t)
+        }
+    }
+
     override fun onCancelled() {
         val shutdown: Shutdown
         synchronized(lock) {
