@@ -18,10 +18,21 @@ abstract class PullingCursor<T, R> implements Cursor<R> {
     final StreamRun run;
     final Cursor<T> upstream;
     boolean finished;
+    /** The output of the pull waiting for an upstream item (one at a time), for {@link #itemArrived}. */
+    private StreamFuture<R> waiting;
+    private final StreamRun.Resume<T> itemArrived;
 
     PullingCursor(StreamRun run, Cursor<T> upstream) {
         this.run = run;
         this.upstream = upstream;
+        this.itemArrived = new StreamRun.Resume<>(run) {
+            @Override
+            void resume(T x, Throwable e) {
+                StreamFuture<R> o = waiting;
+                waiting = null;
+                if (take(o, x, e)) pull(o);
+            }
+        };
     }
 
     /** Handles an upstream item: returns the item to pass on, null to end, or {@link #CONTINUE}. */
@@ -72,9 +83,8 @@ abstract class PullingCursor<T, R> implements Cursor<R> {
                 return;
             }
             if (!f.isDone()) {
-                run.when(f, (x, e) -> {
-                    if (take(o, x, e)) pull(o);
-                });
+                waiting = o;
+                run.await(f, itemArrived);
                 return;
             }
             if (!take(o, StreamRun.valueOf(f), StreamRun.errorOf(f))) return;

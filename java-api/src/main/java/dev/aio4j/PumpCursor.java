@@ -20,6 +20,7 @@ final class PumpCursor<T> implements Cursor<T> {
     private volatile boolean cancelled;
     private volatile boolean ended;
     private Task<?> task;
+    private final StreamRun.Resume<T> itemArrived;
 
     PumpCursor(StreamRun run, Cursor<T> upstream, int capacity, StreamChannel.Policy policy, Consumer<Object> discard, String name) {
         this(run, upstream, new StreamChannel(run.loop, capacity, policy, discard, name));
@@ -30,6 +31,12 @@ final class PumpCursor<T> implements Cursor<T> {
         this.upstream = upstream;
         this.channel = channel;
         this.pumpDone = new StreamFuture<>(run.loop, channel);
+        this.itemArrived = new StreamRun.Resume<>(run) {
+            @Override
+            void resume(T x, Throwable e) {
+                if (got(x, e)) step();
+            }
+        };
     }
 
     StreamChannel channel() {
@@ -81,9 +88,7 @@ final class PumpCursor<T> implements Cursor<T> {
                 return;
             }
             if (!f.isDone()) {
-                run.when(f, (x, e) -> {
-                    if (got(x, e)) step();
-                });
+                run.await(f, itemArrived);
                 return;
             }
             if (!got(StreamRun.valueOf(f), StreamRun.errorOf(f))) return;

@@ -22,12 +22,27 @@ abstract class StreamDriver<T, R> {
     private final Cursor<T> cursor;
     private final Consumer<Object> discard;
     final StreamFuture<R> result;
+    private final StreamRun.Resume<T> itemArrived;
+    private final StreamRun.Resume<Object> itemHandled;
 
     StreamDriver(StreamRun run, Cursor<T> cursor, Consumer<Object> discard) {
         this.run = run;
         this.cursor = cursor;
         this.discard = discard;
         this.result = new StreamFuture<>(run.loop);
+        this.itemArrived = new StreamRun.Resume<>(run) {
+            @Override
+            void resume(T x, Throwable e) {
+                if (handle(x, e)) step();
+            }
+        };
+        this.itemHandled = new StreamRun.Resume<>(run) {
+            @Override
+            void resume(Object v, Throwable se) {
+                if (se != null) fail(se);
+                else step();
+            }
+        };
         result.whenComplete((v, e) -> {
             if (result.isCancelled()) run.onLoop(cursor::cancel);
         });
@@ -56,9 +71,7 @@ abstract class StreamDriver<T, R> {
                 return;
             }
             if (!f.isDone()) {
-                run.when(f, (x, e) -> {
-                    if (handle(x, e)) step();
-                });
+                run.await(f, itemArrived);
                 return;
             }
             if (!handle(StreamRun.valueOf(f), StreamRun.errorOf(f))) return;
@@ -102,10 +115,7 @@ abstract class StreamDriver<T, R> {
             fail(se);
             return false;
         }
-        run.when(s, (v, se) -> {
-            if (se != null) fail(se);
-            else step();
-        });
+        run.await(s, itemHandled);
         return false;
     }
 

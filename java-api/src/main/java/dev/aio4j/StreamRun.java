@@ -3,6 +3,7 @@ package dev.aio4j;
 import dev.aio4j.engine.LoopCore;
 import dev.aio4j.engine.Outcomes;
 import dev.aio4j.engine.TaskCore;
+import dev.aio4j.engine.sync.Waiter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
@@ -58,8 +59,59 @@ final class StreamRun {
         }
     }
 
+    /**
+     * A stage's continuation that is made once and reused for each of its waits (a stage waits for
+     * one thing at a time): {@link #resume} runs on the run's loop, under the run's monitor, with
+     * the outcome (a failure unwrapped). Given to {@link #await}.
+     */
+    abstract static class Resume<X> implements BiConsumer<Object, Throwable> {
+        private final StreamRun run;
+
+        Resume(StreamRun run) {
+            this.run = run;
+        }
+
+        abstract void resume(X value, Throwable error);
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public final void accept(Object x, Throwable e) {
+            Throwable err = e == null ? null : Outcomes.unwrap(e);
+            if (run.loop.isLoopThread()) {
+                synchronized (run) {
+                    resume((X) x, err);
+                }
+            } else {
+                run.post(() -> resume((X) x, err));
+            }
+        }
+    }
+
+    /**
+     * Calls {@code r} once {@code f} completes: a waiter of the run (a hand-off) takes it as its one
+     * listener, with no derived stage allocated; any other stage through {@code whenComplete}.
+     */
+    void await(CompletionStage<?> f, Resume<?> r) {
+        if (f instanceof Waiter<?> w && w.listen(r)) return;
+        f.whenComplete(r);
+    }
+
     /** Calls {@code k} with the outcome of {@code f} on the loop; inline if {@code f} is already done and we are on the loop. */
+    @SuppressWarnings("unchecked")
     <X> void when(CompletionStage<X> f, BiConsumer<? super X, Throwable> k) {
+        if (f instanceof Waiter<?> w) { // a hand-off of the run (or a primitive's waiter): one listener, no derived stage
+            boolean listening = w.listen((x, e) -> {
+                Throwable err = e == null ? null : Outcomes.unwrap(e);
+                if (loop.isLoopThread()) {
+                    synchronized (this) {
+                        k.accept((X) x, err);
+                    }
+                } else {
+                    post(() -> k.accept((X) x, err));
+                }
+            });
+            if (listening) return;
+        }
         f.whenComplete((x, e) -> {
             Throwable err = e == null ? null : Outcomes.unwrap(e);
             onLoop(() -> k.accept(x, err));

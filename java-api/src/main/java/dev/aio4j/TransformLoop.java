@@ -20,12 +20,29 @@ final class TransformLoop<T, R> implements AsyncGenerator<R> {
     private CompletionStage<?> current;
     private boolean cancelled;
     private Emitter<R> out;
+    private final StreamRun.Resume<T> itemArrived;
+    private final StreamRun.Resume<Object> stepDone;
 
     TransformLoop(StreamRun run, Cursor<T> upstream, Transformer<? super T, R> step) {
         this.run = run;
         this.upstream = upstream;
         this.step = step;
         this.done = new StreamFuture<>(run.loop);
+        this.itemArrived = new StreamRun.Resume<>(run) {
+            @Override
+            void resume(T x, Throwable e) {
+                if (got(x, e)) pull();
+            }
+        };
+        this.stepDone = new StreamRun.Resume<>(run) {
+            @Override
+            void resume(Object v, Throwable se) {
+                current = null;
+                if (se != null) done.fail(se);
+                else if (cancelled) done.fail(new CancellationException("the stream's consumer is gone"));
+                else pull();
+            }
+        };
     }
 
     @Override
@@ -40,9 +57,7 @@ final class TransformLoop<T, R> implements AsyncGenerator<R> {
         while (!done.isDone() && !cancelled) {
             CompletableFuture<T> f = upstream.next();
             if (!f.isDone()) {
-                run.when(f, (x, e) -> {
-                    if (got(x, e)) pull();
-                });
+                run.await(f, itemArrived);
                 return;
             }
             if (!got(StreamRun.valueOf(f), StreamRun.errorOf(f))) return;
@@ -81,12 +96,7 @@ final class TransformLoop<T, R> implements AsyncGenerator<R> {
             return false;
         }
         current = s;
-        run.when(s, (v, se) -> {
-            current = null;
-            if (se != null) done.fail(se);
-            else if (cancelled) done.fail(new CancellationException("the stream's consumer is gone"));
-            else pull();
-        });
+        run.await(s, stepDone);
         return false;
     }
 

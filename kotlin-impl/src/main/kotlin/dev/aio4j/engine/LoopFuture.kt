@@ -63,19 +63,32 @@ public abstract class LoopFuture<T> protected constructor(
 
     /** Completes the future normally, bypassing the read-only rule (engine only). */
     @JvmSynthetic
-    internal fun completeInternal(value: T): Boolean = super.complete(value)
+    internal fun completeInternal(value: T): Boolean {
+        if (!super.complete(value)) return false
+        afterCompletion()
+        return true
+    }
 
     /** Completes the future exceptionally (a `CancellationException` cancels it), bypassing the rules (engine only). */
     @JvmSynthetic
     internal fun failInternal(error: Throwable): Boolean {
         if (!super.completeExceptionally(error)) return false
         onFailedByEngine(error)
+        afterCompletion()
         return true
     }
 
     /** Cancels the future, bypassing withdrawal (engine only). */
     @JvmSynthetic
-    internal fun cancelInternal(): Boolean = super.cancel(false)
+    internal fun cancelInternal(): Boolean {
+        if (!super.cancel(false)) return false
+        afterCompletion()
+        return true
+    }
+
+    /** Runs after the engine completed this future in any way, on the completing thread (a waiter calls its listener). */
+    @JvmSynthetic
+    internal open fun afterCompletion() {}
 
     /** Replaces a pending-cancellation outcome (engine only). */
     @JvmSynthetic

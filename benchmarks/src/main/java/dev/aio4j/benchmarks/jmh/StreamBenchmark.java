@@ -18,6 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Per-item cost of a synchronous stream inside one {@code Loop.run}: {@value #ITEMS} ints summed
  * ({@code plain}), the same through one {@code map} ({@code oneMap}) and four ({@code fourMaps}).
  * One op is one item, so {@code oneMap - plain} is what a {@code map} stage costs per item.
+ * {@code pipeline} is W8's shape (a generator, two {@code transform} stages, each behind
+ * {@code buffer(1)}): three asynchronous hand-offs per item, where {@code -prof gc}'s
+ * {@code gc.alloc.rate.norm} (bytes per item, not moved by other load) shows what they allocate.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar jmh StreamBenchmark -prof gc}
  */
@@ -63,6 +66,21 @@ public class StreamBenchmark {
     public Object fourMaps() throws Exception {
         return Loop.run(() -> AsyncStream.fromIterable(ints())
                 .map(x -> x ^ 1).map(x -> x ^ 2).map(x -> x ^ 4).map(x -> x ^ 8)
+                .reduce(0L, (s, x) -> s + x));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ITEMS)
+    public Object pipeline() throws Exception {
+        return Loop.run(() -> AsyncStream.<Integer>generate(out -> {
+                    int[] i = {0};
+                    return dev.aio4j.Async.repeatWhile(() -> out.emit(i[0]++ & 127).thenApply(v -> i[0] < ITEMS));
+                })
+                .buffer(1)
+                .<Integer>transform((v, out) -> out.emit(v ^ 1))
+                .buffer(1)
+                .<Integer>transform((v, out) -> out.emit(v ^ 2))
+                .buffer(1)
                 .reduce(0L, (s, x) -> s + x));
     }
 }

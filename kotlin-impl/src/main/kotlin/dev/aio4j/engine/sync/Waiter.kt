@@ -2,7 +2,10 @@ package dev.aio4j.engine.sync
 
 import dev.aio4j.engine.LoopCore
 import dev.aio4j.engine.LoopFuture
+import dev.aio4j.engine.Outcomes
 import java.util.ArrayDeque
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
+import java.util.function.BiConsumer
 
 /*
  * The engine of aio4j's synchronisation primitives (internal API).
@@ -53,6 +56,40 @@ public abstract class Waiter<T> internal constructor(
 
     /** What a task waiting on this waiter awaits, for dumps: the primitive's state ("AsyncEvent[unset, waiters=1]"). */
     public open fun awaitedDescription(): String = what
+
+    // ---------------------------------------------------------------- one internal listener
+
+    /** null, the listener, or [FIRED]; see [listen]. */
+    @Volatile
+    private var listener: Any? = null
+
+    /**
+     * Engine-internal code that awaits this waiter (a stream stage) registers [k] here instead of
+     * `whenComplete`, which would allocate a derived stage, its completion node and a lambda per
+     * wait. [k] is called once, with the value or the failure (a `CancellationException` if
+     * cancelled), on the thread that completes the waiter: its loop for a delivery, any thread for a
+     * withdrawal. Returns false, registering nothing, if the waiter is already complete (then read
+     * its outcome now) or already has a listener.
+     */
+    public fun listen(k: BiConsumer<Any?, Throwable?>): Boolean {
+        if (isDone) return false
+        return LISTENER.compareAndSet(this, null, k)
+    }
+
+    @JvmSynthetic
+    override fun afterCompletion() {
+        val k = LISTENER.getAndSet(this, FIRED)
+        if (k === null || k === FIRED) return
+        @Suppress("UNCHECKED_CAST")
+        val l = k as BiConsumer<Any?, Throwable?>
+        val error = if (isCompletedExceptionally) Outcomes.errorOf(this) else null
+        try {
+            l.accept(if (error == null) Outcomes.valueOf(this) else null, error)
+        } catch (t: Throwable) {
+            val loop = loopCore
+            if (loop != null) loop.reportError("exception in the listener of $what", t) else throw t
+        }
+    }
 
     // ---------------------------------------------------------------- delivery
 
@@ -128,6 +165,14 @@ public abstract class Waiter<T> internal constructor(
 
     override fun toString(): String {
         return "$what[${stateWord()}]"
+    }
+
+    private companion object {
+        private val FIRED = Any()
+
+        @Suppress("UNCHECKED_CAST")
+        private val LISTENER: AtomicReferenceFieldUpdater<Waiter<*>, Any?> =
+            AtomicReferenceFieldUpdater.newUpdater(Waiter::class.java as Class<Waiter<*>>, Any::class.java, "listener")
     }
 }
 
