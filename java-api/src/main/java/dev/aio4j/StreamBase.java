@@ -368,8 +368,8 @@ abstract class StreamBase<T> implements AsyncStream<T> {
         return terminal(LoopCore.currentOrShared(), consumer, null);
     }
 
-    /** Starts a run on {@code loop}; {@code whenFinished} (if any) runs once the run's tasks have all finished. */
-    private <R> Task<R> terminal(LoopCore loop, Function<StreamRun, CompletableFuture<R>> consumer, Runnable whenFinished) {
+    /** Starts a run on {@code loop}; {@code awaiting} (if any) completes once the run's tasks have all finished. */
+    private <R> Task<R> terminal(LoopCore loop, Function<StreamRun, CompletableFuture<R>> consumer, Elsewhere<?> awaiting) {
         loop.checkOpen();
         TaskGroupCore group = new TaskGroupCore(loop, core -> {
             StreamRun run = new StreamRun(new TaskGroup(core), loop);
@@ -378,7 +378,10 @@ abstract class StreamBase<T> implements AsyncStream<T> {
             run.serial(() -> out[0] = consumer.apply(run));
             return out[0];
         }, this);
-        group.whenFinished = whenFinished;
+        if (awaiting != null) {
+            awaiting.group = group; // before launch: the run may finish before launch returns
+            group.whenFinished = awaiting::finished;
+        }
         return Task.launch(group, null);
     }
 
@@ -389,7 +392,7 @@ abstract class StreamBase<T> implements AsyncStream<T> {
         StreamBase<T> up = this;
         AsyncGenerator<T> elsewhere = out -> {
             Elsewhere<Void> done = new Elsewhere<>();
-            done.run = up.terminal(where, run -> new StreamDriver<T, Void>(run, up.open(run, null), up.tailDiscard()) {
+            up.terminal(where, run -> new StreamDriver<T, Void>(run, up.open(run, null), up.tailDiscard()) {
                 @Override
                 Object onItem(T item) {
                     return out.emit(item);
@@ -399,7 +402,7 @@ abstract class StreamBase<T> implements AsyncStream<T> {
                 Void onEnd() {
                     return null;
                 }
-            }.start(), done::finished);
+            }.start(), done);
             return done;
         };
         return new ProducerStream<>(description + ".on(" + loop.name() + ")", run -> new Object[] {elsewhere, null}, 0, Overflow.SUSPEND);
@@ -413,7 +416,7 @@ abstract class StreamBase<T> implements AsyncStream<T> {
      */
     private static final class Elsewhere<V> extends CompletableFuture<V> {
         private final Elsewhere<?> root;
-        volatile Task<Void> run; // the root's
+        volatile TaskGroupCore group; // the root's: the run on the other loop
 
         Elsewhere() {
             this.root = this;
@@ -424,17 +427,17 @@ abstract class StreamBase<T> implements AsyncStream<T> {
         }
 
         void finished() {
-            Task<Void> r = run;
-            Throwable e = r == null || !r.isDone() ? null : StreamRun.errorOf(r);
-            if (r != null && r.isCancelled()) e = new java.util.concurrent.CancellationException("the run on the other loop was cancelled");
+            CompletableFuture<?> r = group.host;
+            Throwable e = r.isCancelled() ? new java.util.concurrent.CancellationException("the run on the other loop was cancelled")
+                    : StreamRun.errorOf(r);
             if (e == null) complete(null);
             else completeExceptionally(e);
         }
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            Task<Void> r = root.run;
-            if (r != null) r.cancel(mayInterruptIfRunning);
+            TaskGroupCore g = root.group;
+            if (g != null) g.host.cancel(mayInterruptIfRunning);
             return false; // completes once that run has finished
         }
 

@@ -88,7 +88,7 @@ class StreamLoopsTest {
         }
     }
 
-    @Test
+    @org.junit.jupiter.api.RepeatedTest(20) // the run on the other loop may finish before its launch returns
     void theUpstreamsFailureFailsTheStream() {
         try (Loop producerLoop = Loop.create("producer")) {
             IOException e = assertThrows(IOException.class, () -> Loop.run(() -> AsyncStream.<Integer>failed(new IOException("upstream"))
