@@ -39,10 +39,13 @@ internal object LincheckBudget {
         LoopCore.current() // initialise the loop classes (and the shared loop) outside the model checker
     }
 
-    /** [iterations]: random scenarios, besides the custom ones (a test class of several configurations gives each fewer). */
-    fun options(iterations: Int = 6): ModelCheckingOptions = ModelCheckingOptions()
+    /**
+     * [iterations]: random scenarios, besides the custom ones; [invocations]: interleavings of each
+     * (a test of several configurations gives each less).
+     */
+    fun options(iterations: Int = 6, invocations: Int = 200): ModelCheckingOptions = ModelCheckingOptions()
         .iterations(iterations * scale)
-        .invocationsPerIteration(200 * scale)
+        .invocationsPerIteration(invocations * scale)
         .threads(3)
         .actorsPerThread(2)
 }

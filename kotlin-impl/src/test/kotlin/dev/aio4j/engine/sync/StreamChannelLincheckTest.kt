@@ -43,7 +43,7 @@ private fun receiveCode(f: CompletableFuture<Any?>): Int = when {
 internal abstract class StreamChannelModel(
     capacity: Int,
     policy: StreamChannel.Policy,
-    /** Random scenarios besides the custom ones: the three configurations share the time budget. */
+    /** Random scenarios besides the custom ones (the three configurations share the time budget of one test). */
     private val iterations: Int,
 ) {
     private val loop = StepLoop()
@@ -143,7 +143,7 @@ internal abstract class StreamChannelModel(
     }
 
     /** The scenarios of the design's hardest edge case, then random ones. */
-    fun options(): ModelCheckingOptions = LincheckBudget.options(iterations)
+    fun options(): ModelCheckingOptions = LincheckBudget.options(iterations, 100)
         .addCustomScenario { // a receiver cancelled while its item is handed over, a new receive, and the end
             initial { actor(::receive, 0) }
             parallel {
