@@ -22,9 +22,10 @@ import java.util.function.Consumer
  *   policies drop an item to [discard], `FAIL` ends the stream with `BufferOverflowException`
  *   after the items already buffered.
  * - **Receivers: the give-back rule.** A receiver is unlinked and handed its item under the
- *   monitor; if its future was cancelled before the delivery ran, the item goes to the next
- *   waiting receiver or back to the front of the buffer. A delivery that finds the channel
- *   cancelled discards the item and completes the receiver cancelled.
+ *   monitor; if its future is cancelled before the delivery took the item, the item goes (at
+ *   the cancel, under the monitor) to the next waiting receiver or back to the front of the
+ *   buffer. A delivery that finds the channel cancelled discards the item and completes the
+ *   receiver cancelled.
  * - **Senders: the commit rule.** A sender is accepted the moment a receiver or a buffer slot
  *   takes its item (cancelling it then returns false); a sender withdrawn while still queued was
  *   never accepted, and its item goes to [discard]. In a rendezvous (capacity 0) the future of an
@@ -331,29 +332,68 @@ public class StreamChannel(
 
     // ---------------------------------------------------------------- waiters' calls
 
-    internal fun giveBack(item: Any) {
-        var deliver: Waiter<*>? = null
-        var drop = false
-        synchronized(this) {
-            if (cancelledFlag) {
-                drop = true
-            } else {
-                val r = receivers.poll()
-                if (r != null) {
-                    r.value = item
-                    deliver = r
-                } else {
-                    buffer.addFirst(item)
-                    if (buffer.size > peak) peak = buffer.size
-                }
-            }
+    /**
+     * An item a withdrawn receiver was handed, under the monitor: to the next waiting receiver
+     * (returned, to dispatch), else the front of the buffer (null); [DROPPED] if the channel is cancelled.
+     */
+    private fun giveBackLocked(item: Any): Any? {
+        if (cancelledFlag) return DROPPED
+        val r = receivers.poll()
+        if (r != null) {
+            r.value = item
+            return r
         }
-        deliver?.dispatch()
-        if (drop) discardItem(item)
+        buffer.addFirst(item)
+        if (buffer.size > peak) peak = buffer.size
+        return null
     }
 
-    internal fun unlinkReceiver(w: Waiter<*>) {
-        synchronized(this) { receivers.remove(w) }
+    /** After [giveBackLocked], outside the monitor: dispatches the receiver handed [item], or discards it; false if discarded. */
+    private fun handedBack(item: Any, next: Any?): Boolean {
+        if (next === DROPPED) {
+            discardItem(item)
+            return false
+        }
+        (next as Waiter<*>?)?.dispatch()
+        return true
+    }
+
+    /**
+     * Withdraws a receiver (its future cancelled or failed), deciding under the monitor: it
+     * leaves the list, and an item it was handed goes back at once (to the next waiting receiver
+     * or the front of the buffer), not when its posted delivery runs; false once that delivery has
+     * taken the item (the future completes with it a moment later). So a receive made after the
+     * cancel (the consumer's next call) finds the item first: before an item sent later and before
+     * the end. (Given back by the delivery, it let `complete` and a new receive see an empty
+     * channel meanwhile: the consumer saw the end with the item still to come, or a later item
+     * first.)
+     */
+    internal fun withdrawReceiver(w: RecvWaiter, error: Throwable?): Boolean {
+        val item: Any?
+        val sender: Waiter<*>?
+        var next: Any? = null
+        var again = false
+        synchronized(this) {
+            if (w.taken) return false
+            again = w.withdrawn
+            w.withdrawn = true
+            receivers.remove(w)
+            item = w.value
+            w.value = null
+            sender = w.sender
+            w.sender = null
+            if (item != null) next = giveBackLocked(item)
+        }
+        if (again) return error == null && w.cancelInternal() // a concurrent withdrawal decided: cancelled
+        val ok = if (error == null) w.cancelInternal() else w.failInternal(error)
+        if (item != null) {
+            val kept = handedBack(item, next)
+            if (sender != null) {
+                if (!kept) sender.failure = CancellationException("the stream's consumer is gone: the item was not accepted")
+                sender.dispatch()
+            }
+        }
+        return ok
     }
 
     /** The item of a sender still queued (then unlinked), or null if it was already accepted or failed. */
@@ -406,6 +446,9 @@ public class StreamChannel(
     }
 
     private companion object {
+        /** What [giveBackLocked] answers when the channel is cancelled (the item is to be discarded). */
+        val DROPPED = Any()
+
         fun failedVoid(e: Throwable): CompletableFuture<Void?> = FailedFuture(e)
         fun failedAny(e: Throwable): CompletableFuture<Any?> = FailedFuture(e)
     }
@@ -429,11 +472,23 @@ internal class RecvWaiter(private val owner: StreamChannel, loop: LoopCore) : Wa
     /** The emit whose item this receiver was handed directly (a buffered channel): accepted once the delivery ran. */
     @JvmField internal var sender: Waiter<*>? = null
 
+    /** Set under the channel's monitor by the delivery, which then completes the future with what it was handed (a withdrawal now answers false). */
+    @JvmField internal var taken = false
+
+    /** Set under the channel's monitor by the withdrawal, which gave back what the receiver was handed (the delivery then does nothing). */
+    @JvmField internal var withdrawn = false
+
     override fun deliver() {
-        val v = value
-        value = null
-        val s = sender
-        sender = null
+        val v: Any?
+        val s: Waiter<*>?
+        synchronized(owner) {
+            if (withdrawn) return
+            taken = true
+            v = value
+            value = null
+            s = sender
+            sender = null
+        }
         val e = failure
         if (e != null) {
             failInternal(e)
@@ -448,15 +503,15 @@ internal class RecvWaiter(private val owner: StreamChannel, loop: LoopCore) : Wa
             }
             return
         }
-        if (!completeInternal(v) && v != null) owner.giveBack(v)
+        completeInternal(v) // never refused: a withdrawal after `taken` answers false
         s?.dispatch()
     }
 
+    override fun withdraw(error: Throwable?): Boolean = owner.withdrawReceiver(this, error)
+
     override fun refused() {}
 
-    override fun unlink() {
-        owner.unlinkReceiver(this)
-    }
+    override fun unlink() {} // not used: withdrawReceiver unlinks under the monitor
 }
 
 /** An emit waiting for its item to be accepted: the commit rule. */

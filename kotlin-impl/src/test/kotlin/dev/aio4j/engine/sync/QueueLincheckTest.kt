@@ -4,11 +4,6 @@ import org.jetbrains.lincheck.datastructures.IntGen
 import org.jetbrains.lincheck.datastructures.Operation
 import org.jetbrains.lincheck.datastructures.Param
 import org.jetbrains.lincheck.datastructures.Validate
-import dev.aio4j.engine.LoopCore
-import dev.aio4j.engine.TaskCore
-import dev.aio4j.engine.TaskRegistry
-import dev.aio4j.engine.TimerNode
-import kotlinx.coroutines.CoroutineDispatcher
 import org.junit.jupiter.api.Test
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicIntegerArray
@@ -47,30 +42,6 @@ private class Ledger(values: Int) {
 }
 
 /**
- * A loop that runs nothing by itself: a woken getter's delivery waits until the test runs it
- * ([GetterSlots.run]), an operation of its own, so that the model checker can interleave anything
- * between the wake-up and the take. (What is posted is dropped: the test runs the getter itself,
- * and running a getter that is not woken does nothing.)
- */
-private class StepLoop : LoopCore("lincheck-steps") {
-    override fun post(r: Runnable) {}
-
-    override val registry: TaskRegistry get() = throw UnsupportedOperationException()
-    override val dispatcher: CoroutineDispatcher get() = throw UnsupportedOperationException()
-    override fun isLoopThread(): Boolean = false
-    override val isSingleThreaded: Boolean get() = true
-    override fun postYield(r: Runnable) = post(r)
-    override fun schedule(node: TimerNode, delayNanos: Long) = throw UnsupportedOperationException()
-    override fun unschedule(node: TimerNode) = throw UnsupportedOperationException()
-    override fun launch(core: TaskCore) = throw UnsupportedOperationException()
-    override fun deliver(target: TaskCore, tag: Int, value: Any?, error: Throwable?) = throw UnsupportedOperationException()
-    override fun currentTask(): TaskCore? = null
-    override fun setCurrentTask(core: TaskCore?) {}
-    override val isClosed: Boolean get() = false
-    override fun close() {}
-}
-
-/**
  * Two getters on a [StepLoop], one per slot; each slot is used once (a get into a used slot
  * answers -3 and does nothing), so every getter can be run and cancelled by the operations.
  */
@@ -96,7 +67,7 @@ private class GetterSlots(private val q: QueueCore, private val ledger: Ledger) 
 
     /** Runs the delivery of the slot's getter, as its loop would: it takes its item if it was woken. */
     fun run(slot: Int) {
-        (at(slot) as Runnable?)?.run()
+        (at(slot) as Runnable?)?.run() // deliverGet acts on a woken getter only, posted yet or not
     }
 }
 
