@@ -309,6 +309,7 @@ public final class RedisQueue<T> implements AutoCloseable {
     private CompletableFuture<Void> readerIdle = CompletableFuture.completedFuture(null);
     private CompletableFuture<Void> wake = new CompletableFuture<>();
     private final CompletableFuture<Void> shutdownSignal = new CompletableFuture<>();
+    private CompletableFuture<Void> closing;
     private volatile long readerId = -1;
     private final AtomicLong leasesLost = new AtomicLong();
 
@@ -408,6 +409,14 @@ public final class RedisQueue<T> implements AutoCloseable {
                 pubsub = ps;
                 cmd = c.async();
             }
+            // source 1 of get: jobs already pending on this consumer name (a restart under the same name)
+            List<Object> mine = c.sync().eval(Script.RECOVER.text, ScriptOutputType.MULTI, new byte[][] {kStream},
+                    bGroup, bConsumer, bytes("1000"));
+            for (RedisDelivery<T> d : parseClaimed(mine)) {
+                synchronized (lock) {
+                    offer(d, false);
+                }
+            }
             long tick = Math.max(50, Math.min(500, visibilityMs / 4));
             ticker = client.getResources().eventExecutorGroup()
                     .scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
@@ -459,8 +468,10 @@ public final class RedisQueue<T> implements AutoCloseable {
         shutdown();
         CompletableFuture<Void> idle;
         synchronized (lock) {
+            if (closing != null) return hop("RedisQueue.close", closing);
             closed = true;
             idle = readerIdle;
+            closing = new CompletableFuture<>();
         }
         ScheduledFuture<?> t = ticker;
         if (t != null) t.cancel(false);
@@ -485,7 +496,15 @@ public final class RedisQueue<T> implements AutoCloseable {
             if (conn != null) closes.add(conn.closeAsync());
             return CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new));
         });
-        return hop("RedisQueue.close", done);
+        CompletableFuture<Void> c;
+        synchronized (lock) {
+            c = closing;
+        }
+        done.whenComplete((v, e) -> {
+            if (e != null) c.completeExceptionally(e);
+            else c.complete(null);
+        });
+        return hop("RedisQueue.close", c);
     }
 
     // ------------------------------------------------------------------ put / join
@@ -782,12 +801,7 @@ public final class RedisQueue<T> implements AutoCloseable {
                         String next = "0-0";
                         if (r instanceof List<?> l && l.size() == 2) {
                             next = string((byte[]) l.get(0));
-                            for (Object o : (List<?>) l.get(1)) {
-                                List<?> f = (List<?>) o;
-                                RedisDelivery<T> d = delivery(string((byte[]) f.get(0)), string((byte[]) f.get(1)),
-                                        (byte[]) f.get(2), ((Long) f.get(3)).intValue(), ((Long) f.get(4)).intValue());
-                                if (d != null) got.add(d);
-                            }
+                            got = parseClaimed((List<?>) l.get(1));
                         } else if (e != null) {
                             LOG.log(System.Logger.Level.DEBUG, "claim step of queue " + name + " failed", e);
                         }
@@ -802,6 +816,18 @@ public final class RedisQueue<T> implements AutoCloseable {
                 claiming = false;
             }
         }
+    }
+
+    /** Deliveries from the {@code {id, job, payload, count, attempts}} lists the CLAIM and RECOVER scripts return. */
+    private List<RedisDelivery<T>> parseClaimed(List<?> entries) {
+        List<RedisDelivery<T>> got = new ArrayList<>();
+        for (Object o : entries) {
+            List<?> f = (List<?>) o;
+            RedisDelivery<T> d = delivery(string((byte[]) f.get(0)), string((byte[]) f.get(1)),
+                    (byte[]) f.get(2), ((Long) f.get(3)).intValue(), ((Long) f.get(4)).intValue());
+            if (d != null) got.add(d);
+        }
+        return got;
     }
 
     // ------------------------------------------------------------------ settling (RedisDelivery calls these)
@@ -1222,7 +1248,7 @@ public final class RedisQueue<T> implements AutoCloseable {
     private enum Script {
         PUT(Scripts.PUT), ACK(Scripts.ACK), EXTEND(Scripts.EXTEND), RETRY(Scripts.RETRY), RELEASE(Scripts.RELEASE),
         DEAD(Scripts.DEAD), CLAIM(Scripts.CLAIM), MOVE(Scripts.MOVE), STATS(Scripts.STATS),
-        RECONCILE(Scripts.RECONCILE), REQUEUE(Scripts.REQUEUE);
+        RECONCILE(Scripts.RECONCILE), REQUEUE(Scripts.REQUEUE), RECOVER(Scripts.RECOVER);
 
         final String text;
         final String sha;

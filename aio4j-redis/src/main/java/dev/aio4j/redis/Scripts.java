@@ -159,6 +159,28 @@ final class Scripts {
             return {r[1], out}
             """;
 
+    /**
+     * KEYS stream; ARGV group, consumer, limit → {{id, job, payload, count, attempts}...}: the jobs
+     * already pending on this consumer (a restart under the same consumer name), their leases
+     * renewed ({@code XCLAIM ... JUSTID} keeps the counter).
+     */
+    static final String RECOVER = """
+            local p = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', tonumber(ARGV[3]), ARGV[2])
+            local out = {}
+            for _, e in ipairs(p) do
+              local id = e[1]
+              local r = redis.call('XRANGE', KEYS[1], id, id)
+              if #r == 1 then
+                local kv = r[1][2]
+                local f = {}
+                for i = 1, #kv, 2 do f[kv[i]] = kv[i + 1] end
+                redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, id, 'JUSTID')
+                out[#out + 1] = {id, f['j'] or id, f['p'], tonumber(e[4]), tonumber(f['a'] or '0')}
+              end
+            end
+            return out
+            """;
+
     /** KEYS stream, delayed; ARGV limit → how many due retries were moved back to the stream. */
     static final String MOVE = """
             local t = redis.call('TIME')

@@ -172,6 +172,25 @@ class RedisQueueTest {
     }
 
     @Test
+    void aRestartUnderTheSameConsumerNameResumesItsPendingJobsFirst(RedisServer redis, TestInfo info) throws Exception {
+        String name = unique(info);
+        RedisQueue<String> before = open(RedisQueue.builder(redis.client(), name, JobCodec.utf8()).consumerName("same"));
+        String id = await(before.put("job"));
+        await(before.put("next"));
+        Delivery<String> d = await(before.get());
+        await(before.closeAsync()); // "crashes" holding the job
+        RedisQueue<String> after = open(RedisQueue.builder(redis.client(), name, JobCodec.utf8()).consumerName("same"));
+        Delivery<String> again = await(after.get());
+        assertEquals(id, again.id());
+        assertEquals(d.deliveryCount(), again.deliveryCount());
+        await(again.ack());
+        Delivery<String> next = await(after.get());
+        assertEquals("next", next.item());
+        await(next.ack());
+        await(after.join());
+    }
+
+    @Test
     void extendKeepsTheLease(RedisServer redis, TestInfo info) throws Exception {
         String name = unique(info);
         RedisQueue<String> a = open(RedisQueue.builder(redis.client(), name, JobCodec.utf8())
