@@ -18,6 +18,11 @@ public record DeadLetter<T>(String id, T item, String reason, int deliveries, St
     /**
      * Checks the components.
      *
+     * @param id the job's id
+     * @param item the job
+     * @param reason why it was dead-lettered
+     * @param deliveries how many times it had been delivered
+     * @param consumer the consumer that dead-lettered it
      * @throws NullPointerException if a component is null
      */
     public DeadLetter {

@@ -23,6 +23,13 @@ public record QueueStats(long ready, long pending, long unfinished, long delayed
     /**
      * Copies the consumers map.
      *
+     * @param ready jobs not yet delivered
+     * @param pending jobs delivered and not yet settled
+     * @param unfinished jobs put and not yet done
+     * @param delayed jobs waiting out a retry backoff
+     * @param dead jobs in the dead-letter stream
+     * @param consumers each consumer and its idle time
+     * @param leasesLost settling calls of this queue object refused
      * @throws NullPointerException if {@code consumers} is null
      */
     public QueueStats {

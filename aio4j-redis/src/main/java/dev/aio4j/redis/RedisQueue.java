@@ -683,6 +683,7 @@ public final class RedisQueue<T> implements AutoCloseable {
         else handBack.addLast(d);
     }
 
+    @SuppressWarnings("unchecked") // Lettuce's varargs of generic StreamOffset
     private void kickReader() { // under lock
         if (reading || shut || waiters.isEmpty() || reader == null) return;
         reading = true;
