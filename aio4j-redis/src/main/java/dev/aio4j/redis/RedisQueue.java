@@ -306,6 +306,7 @@ public final class RedisQueue<T> implements AutoCloseable {
     private boolean shut;
     private boolean closed;
     private String claimCursor = "0-0";
+    private long ticks; // only the ticker's thread
     private CompletableFuture<Void> readerIdle = CompletableFuture.completedFuture(null);
     private CompletableFuture<Void> wake = new CompletableFuture<>();
     private final CompletableFuture<Void> shutdownSignal = new CompletableFuture<>();
@@ -778,7 +779,11 @@ public final class RedisQueue<T> implements AutoCloseable {
         long id = readerId;
         RedisAsyncCommands<byte[], byte[]> c = cmd;
         if (id < 0 || c == null) return;
-        c.clientUnblock(id, UnblockType.TIMEOUT).whenComplete((v, e) -> { });
+        try {
+            c.clientUnblock(id, UnblockType.TIMEOUT).whenComplete((v, e) -> { });
+        } catch (RuntimeException e) {
+            // the connection is closed: there is no read to end
+        }
     }
 
     /** The periodic step: moves due retries back to the stream and claims expired leases, while someone waits. */
@@ -793,6 +798,11 @@ public final class RedisQueue<T> implements AutoCloseable {
             cursor = claimCursor;
         }
         try {
+            if (++ticks % 100 == 1) { // now and then: forget consumers long gone that hold nothing
+                long stale = Math.max(60_000, 10 * visibilityMs);
+                script(Script.CLEAN, ScriptOutputType.INTEGER, new byte[][] {kStream}, bGroup, bConsumer,
+                        bytes(Long.toString(stale)));
+            }
             script(Script.MOVE, ScriptOutputType.INTEGER, new byte[][] {kStream, kDelayed}, bytes("100"));
             script(Script.CLAIM, ScriptOutputType.MULTI, new byte[][] {kStream, kUnfinished, kEvents, kFull, kDead},
                     bGroup, bConsumer, bytes(Long.toString(visibilityMs)), bytes(cursor),
@@ -1172,6 +1182,9 @@ public final class RedisQueue<T> implements AutoCloseable {
     // ------------------------------------------------------------------ plumbing
 
     private void requireOpen() {
+        synchronized (lock) {
+            if (closed) throw new IllegalStateException("queue " + name + " is closed");
+        }
         if (cmd == null) throw new IllegalStateException("queue " + name + " is not open: call open() first (and wait for it)");
     }
 
@@ -1249,7 +1262,7 @@ public final class RedisQueue<T> implements AutoCloseable {
     private enum Script {
         PUT(Scripts.PUT), ACK(Scripts.ACK), EXTEND(Scripts.EXTEND), RETRY(Scripts.RETRY), RELEASE(Scripts.RELEASE),
         DEAD(Scripts.DEAD), CLAIM(Scripts.CLAIM), MOVE(Scripts.MOVE), STATS(Scripts.STATS),
-        RECONCILE(Scripts.RECONCILE), REQUEUE(Scripts.REQUEUE), RECOVER(Scripts.RECOVER);
+        RECONCILE(Scripts.RECONCILE), REQUEUE(Scripts.REQUEUE), RECOVER(Scripts.RECOVER), CLEAN(Scripts.CLEAN);
 
         final String text;
         final String sha;

@@ -181,6 +181,25 @@ final class Scripts {
             return out
             """;
 
+    /**
+     * KEYS stream; ARGV group, self, minIdleMs → how many stale consumers were deleted: those
+     * (other than self) with no pending entry, idle longer than minIdleMs. Consumers that still
+     * hold entries are left alone: their entries are claimed first (deleting a consumer with
+     * pending entries would make them unclaimable).
+     */
+    static final String CLEAN = """
+            local n = 0
+            for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+              local m = {}
+              for i = 1, #c, 2 do m[c[i]] = c[i + 1] end
+              if m['name'] ~= ARGV[2] and tonumber(m['pending']) == 0 and tonumber(m['idle']) > tonumber(ARGV[3]) then
+                redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], m['name'])
+                n = n + 1
+              end
+            end
+            return n
+            """;
+
     /** KEYS stream, delayed; ARGV limit → how many due retries were moved back to the stream. */
     static final String MOVE = """
             local t = redis.call('TIME')

@@ -48,6 +48,14 @@ class RedisCrashTest {
         throw new AssertionError("timed out waiting for " + what + (log == null ? "" : ":\n" + Files.readString(log)));
     }
 
+    static String readQuietly(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
     static void signal(String sig, Process p) throws Exception {
         Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).inheritIO().start();
         assertEquals(0, k.waitFor(), "kill -" + sig);
@@ -71,13 +79,16 @@ class RedisCrashTest {
             assertTrue(child.waitFor(T, TimeUnit.SECONDS));
 
             CompletableFuture<Integer> secondDelivery = new CompletableFuture<>();
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
             Task<Void> pool = q.work(WorkerOptions.concurrency(1), d -> {
                 admin.incr("executions:" + d.item());
+                seen.add(d + " " + d.item());
                 secondDelivery.complete(d.deliveryCount());
                 return CompletableFuture.completedFuture(null);
             });
             q.join().get(T, TimeUnit.SECONDS);
-            assertEquals(2, secondDelivery.get(T, TimeUnit.SECONDS));
+            assertEquals(2, secondDelivery.get(T, TimeUnit.SECONDS), () -> seen + " " + admin.get("executions:" + job)
+                    + " child log:\n" + readQuietly(log));
             assertEquals("2", admin.get("executions:" + job));
             QueueStats s = q.stats().get(T, TimeUnit.SECONDS);
             assertEquals(0, s.pending(), s.toString());
