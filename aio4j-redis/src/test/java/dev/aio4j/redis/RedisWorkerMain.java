@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A worker process for the crash tests: {@code RedisWorkerMain port queue mode}. It runs
- * {@code work(1, handler)} on the queue; the handler records {@code started:<id>} (its pid) and
- * {@code executions:<id>} in Redis, then
+ * {@code work(1, handler)} on the queue; the handler records {@code executions:<id>} and then
+ * {@code started:<id>} (its pid) in Redis, then
  * <ul>
  * <li>{@code hang}: never finishes (the test kills the process);</li>
  * <li>{@code wait-go}: finishes once the key {@code go:<id>} exists; then the process reports its
@@ -36,9 +36,10 @@ public final class RedisWorkerMain {
                 .build();
         Loop.run(() -> q.open().thenCompose(v -> {
             CompletableFuture<Void> handled = new CompletableFuture<>();
-            q.work(1, item -> redis.set("started:" + item, Long.toString(pid))
-                    .thenCompose(ok -> redis.incr("executions:" + item))
-                    .thenCompose(n -> {
+            // executions first: once "started" is visible, the run is counted (the test kills us then)
+            q.work(1, item -> redis.incr("executions:" + item)
+                    .thenCompose(n -> redis.set("started:" + item, Long.toString(pid)))
+                    .thenCompose(ok -> {
                         if (mode.equals("hang")) return new CompletableFuture<Void>();
                         return Async.repeatWhile(() -> redis.exists("go:" + item)
                                 .thenCompose(e -> e > 0 ? CompletableFuture.completedFuture(false)
