@@ -101,6 +101,29 @@ class RedisQueueTest {
         }
     }
 
+    /**
+     * lettuce #1179: a blocking read that outlasts the client's command timeout. The queue raises
+     * the timeout of its dedicated reader connection above {@code blockTimeout}; otherwise the
+     * job would arrive on a read the client had already given up on, and stay pending (here for
+     * ten minutes) instead of being handed out.
+     */
+    @Test
+    void aBlockingReadOutlastsTheClientsCommandTimeout(RedisServer redis, TestInfo info) throws Exception {
+        String name = unique(info);
+        RedisQueue<String> q = open(RedisQueue.builder(redis.client(Duration.ofSeconds(1)), name, JobCodec.utf8())
+                .blockTimeout(Duration.ofSeconds(4)).visibilityTimeout(Duration.ofMinutes(10)));
+        RedisQueue<String> producer = open(RedisQueue.builder(redis.client(), name, JobCodec.utf8()));
+        Task<Delivery<String>> g = q.get();
+        // shapes the scenario (not a synchronisation): the job arrives after the client's timeout
+        await(Async.sleep(Duration.ofMillis(1500)));
+        await(producer.put("late"));
+        Delivery<String> d = await(g);
+        assertEquals("late", d.item());
+        assertEquals(1, d.deliveryCount());
+        await(d.ack());
+        await(producer.join());
+    }
+
     @Test
     void aSecondAckOfTheSameDeliveryIsRefusedAndCountsOnce(RedisServer redis, TestInfo info) throws Exception {
         RedisQueue<String> q = open(RedisQueue.builder(redis.client(), unique(info), JobCodec.utf8()));
@@ -361,9 +384,5 @@ class RedisQueueTest {
         public Integer decode(byte[] bytes) {
             return Integer.valueOf(RedisQueue.string(bytes));
         }
-    }
-
-    static void unused() {
-        Async.sleep(Duration.ZERO);
     }
 }

@@ -157,8 +157,13 @@ public final class RedisServerExtension implements ExecutionCondition, BeforeAll
         }
 
         /** A new client of this server, shut down with the server. */
-        public synchronized RedisClient client() {
-            RedisClient c = RedisClient.create(uri());
+        public RedisClient client() {
+            return client(Duration.ofSeconds(20));
+        }
+
+        /** A new client of this server with this command timeout, shut down with the server. */
+        public synchronized RedisClient client(Duration commandTimeout) {
+            RedisClient c = RedisClient.create(RedisURI.Builder.redis("127.0.0.1", port).withTimeout(commandTimeout).build());
             clients.add(c);
             return c;
         }
