@@ -56,8 +56,12 @@ public final class RedisServerExtension implements ExecutionCondition, BeforeAll
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         String exe = executable();
         if (exe == null) {
-            String msg = "redis-server is not on the PATH (" + System.getenv("PATH") + "): the real-Redis tests of aio4j-redis"
-                    + " are skipped. Install it (Debian: apt-get install redis-server) or pass -Dredis.server=/path/to/redis-server";
+            String configured = System.getProperty("redis.server");
+            String why = configured != null && !configured.isEmpty()
+                    ? "-Dredis.server=" + configured + " is not an executable file"
+                    : "redis-server is not on the PATH (" + System.getenv("PATH") + ")";
+            String msg = why + ": the real-Redis tests of aio4j-redis are skipped. Install it (Debian: apt-get install"
+                    + " redis-server) or pass -Dredis.server=/path/to/redis-server";
             System.err.println("SKIPPED " + context.getDisplayName() + ": " + msg);
             return ConditionEvaluationResult.disabled(msg);
         }
