@@ -30,6 +30,8 @@ public final class Main {
             "       java -jar benchmarks/target/benchmarks.jar smoke          every workload once at a small N, all peers (CI)",
             "       java -jar benchmarks/target/benchmarks.jar mem [N [S]]    bytes of live heap per pending sleeping task (N = 1,000,000 tasks",
             "                                                                 sleeping S = 5 s; a loaded machine may need a longer S)",
+            "       java -jar benchmarks/target/benchmarks.jar redis [JOBS]   RedisQueue jobs/s, 1 and 4 worker JVMs, beside LPUSH/BRPOP",
+            "                                                                 (needs redis-server on the PATH or REDIS_URL; not in smoke)",
             "       java -jar benchmarks/target/benchmarks.jar jmh [args]     JMH micro-benchmarks (org.openjdk.jmh.Main; -h for its options)",
             "       java -jar benchmarks/target/benchmarks.jar summary FILE.. the summary tables again, from the saved output of runs",
             "",
@@ -74,6 +76,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("jmh")) {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             return 0;
+        }
+        if (args.length > 0 && args[0].equals("redis")) {
+            return RedisBench.run(Arrays.copyOfRange(args, 1, args.length));
         }
         if (args.length == 4 && args[0].equals("--child")) {
             fork = false;

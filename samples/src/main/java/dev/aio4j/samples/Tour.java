@@ -51,7 +51,9 @@ public final class Tour {
             new Section("stream worker pool: buffer, 4 workers, one failure cancels the rest", dev.aio4j.samples.streams.WorkerPool::run),
             new Section("stream from a callback API (push)", dev.aio4j.samples.streams.CallbackStream::run),
             new Section("stream of HTTP pages, fetched as needed", dev.aio4j.samples.streams.HttpPagination::run),
-            new Section("a kotlin flow consumed from java, and back", dev.aio4j.samples.streams.FlowFromJava::run)
+            new Section("a kotlin flow consumed from java, and back", dev.aio4j.samples.streams.FlowFromJava::run),
+            new Section("redis: the seed's master/worker on a RedisQueue", dev.aio4j.samples.redis.RedisMasterWorker::run),
+            new Section("redis: two worker processes, one killed halfway, no job lost", dev.aio4j.samples.redis.RedisKilledWorker::run)
     );
 
     public static void main(String[] args) throws Exception {
