@@ -54,6 +54,28 @@ internal class TaskRegistry(private val concurrent: Boolean) {
         return out
     }
 
+    /**
+     * A snapshot read without the owner's cooperation (a single-threaded loop whose thread is stuck,
+     * or a test loop between its driving calls): never throws, never loops forever; may miss tasks
+     * that were linked or unlinked meanwhile.
+     */
+    fun racySnapshot(): List<TaskCore> {
+        if (concurrent) return snapshot()
+        val out = ArrayList<TaskCore>()
+        try {
+            var c = heads[0]
+            val bound = plainCount + 10_000
+            while (c != null && out.size < bound) {
+                if (c.registered) out.add(c)
+                c = c.regNext
+            }
+        } catch (t: Throwable) {
+            // a link changed under us: what was read so far is the snapshot
+        }
+        out.reverse()
+        return out
+    }
+
     private fun collect(s: Int, out: MutableList<TaskCore>) {
         // newest first in the list; report oldest first
         val start = out.size
