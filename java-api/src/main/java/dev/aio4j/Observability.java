@@ -49,7 +49,30 @@ final class Observability {
         return true;
     }
 
-    /** Every running loop, the shared loop last. */
+    /**
+     * The hook for resources left open (asyncio's {@code ResourceWarning}), for the code that owns
+     * a resource (a stream iterator nobody closed, a permit a finished task still holds): reports
+     * {@code "Resource left open: <what> (created at ...)"} once at WARNING through {@code loop}'s
+     * exception handler or {@link System.Logger}. Call it only when debug mode is on for the loop
+     * ({@link #debugOn}); {@code createdAt} is what {@link #creationSite} returned when the
+     * resource was made, or null.
+     */
+    static void resourceLeftOpen(LoopCore loop, String what, StackTraceElement[] createdAt) {
+        loop.reportLeftOpen(what, createdAt);
+    }
+
+    /** True if {@code loop} runs in debug mode (resources are then tracked and reported). */
+    static boolean debugOn(LoopCore loop) {
+        return loop.debug != null;
+    }
+
+    /** Where the calling code is, for a resource made now, when {@code loop} records creation sites; else null. */
+    static StackTraceElement[] creationSite(LoopCore loop) {
+        DebugSettings d = loop.debug;
+        return d != null && d.creationSites ? CreationSites.capture() : null;
+    }
+
+        /** Every running loop, the shared loop last. */
     static List<LoopCore> allLoops() {
         List<LoopCore> loops = new ArrayList<>(LoopCore.allLoops());
         loops.sort(Comparator.comparing((LoopCore l) -> l == Loop.shared().core).thenComparing(l -> l.name));
