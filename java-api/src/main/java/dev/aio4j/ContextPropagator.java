@@ -24,9 +24,12 @@ package dev.aio4j;
  * <p>Stages derived from a task with the JDK's methods ({@code task.thenApply(fn)}) run in the step
  * that completes the task, so {@code fn} sees the context of the task it hangs on (for
  * {@code Async.sleep(d).thenApply(fn)} in a task's body: the sleep's, a copy of the body's
- * context). Continuations of a lock, semaphore, event, condition, barrier or queue future run in
- * the loop's own context: to log with a request's context there, continue inside a task
- * ({@code lock.withLock(body)}, or {@code Async.task(...)}).
+ * context). The future of a lock, semaphore, event, condition, barrier or queue wait captures the
+ * context of the code that waited, so {@code lock.acquire().thenApply(fn)} and
+ * {@code queue.get().thenApply(fn)} run {@code fn} in the waiting task's context. To run a
+ * dependent in the context of the code that registers it rather than of the stage it hangs on,
+ * create a task there: {@code b.thenCompose(x -> Async.task(() -> ...))} runs in {@code b}'s
+ * context, but a task created in the registering code's own step carries that step's context.
  *
  * <p>Cost: with no propagator registered, one null check per step and nothing allocated; with N
  * propagators, N install/restore pairs and N {@link #recapture} calls per step.

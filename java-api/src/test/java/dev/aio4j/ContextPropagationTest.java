@@ -213,4 +213,35 @@ class ContextPropagationTest {
         }
         assertEquals(0, p.installs.get());
     }
+
+    @Test
+    void theContinuationOfALockQueueOrEventFutureRunsWithTheWaitingTasksContext() throws Exception {
+        Propagator p = new Propagator();
+        AsyncLock lock = new AsyncLock();
+        AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+        AsyncEvent event = new AsyncEvent();
+        List<String> seen = Loop.run(with(p), () -> {
+            lock.acquire(); // held by main: the waiter below waits
+            Task<String> locker = Async.task(() -> {
+                CTX.set("locker");
+                return lock.acquire().thenApply(x -> CTX.get());
+            });
+            Task<String> getter = Async.task(() -> {
+                CTX.set("getter");
+                return queue.get().thenApply(x -> CTX.get());
+            });
+            Task<String> waiter = Async.task(() -> {
+                CTX.set("waiter");
+                return event.await().thenApply(x -> CTX.get());
+            });
+            return Async.sleep(Duration.ZERO).thenCompose(x -> {
+                CTX.set("releaser");
+                lock.release();
+                queue.putNowait(1);
+                event.set();
+                return Async.gather(locker, getter, waiter);
+            });
+        });
+        assertEquals(List.of("locker", "getter", "waiter"), seen);
+    }
 }

@@ -51,13 +51,18 @@ public abstract class LoopFuture<T> protected constructor(
     internal val loopCore: LoopCore?
         get() {
             val l = link
-            return if (l is TaskCore) l.loop else l as LoopCore?
+            return if (l is TaskCore) l.loop else if (l is ContextLink) l.loop else l as LoopCore?
         }
 
     /** The task core behind a `Task`, else null. */
     @get:JvmSynthetic
     internal val taskCore: TaskCore?
         get() = link as? TaskCore
+
+    /** The context captured when the future was made (a waiter, with a context propagator registered), or null. */
+    @get:JvmSynthetic
+    internal val capturedContext: ContextSnapshot?
+        get() = (link as? ContextLink)?.ctx
 
     // ---------------------------------------------------------------- engine side
 

@@ -159,6 +159,13 @@ public class ContextSnapshot internal constructor(
     @JvmField internal val values: Array<Any?>,
 )
 
+/**
+ * What a waiter's link field holds instead of its loop when a context propagator is registered:
+ * the loop and the context of the code that waited (its delivery runs with it). One field for
+ * both, so a waiter does not grow.
+ */
+public class ContextLink internal constructor(@JvmField public val loop: LoopCore?, @JvmField public val ctx: ContextSnapshot)
+
 /** Context propagation: the process-wide hooks, and capture / install / restore for the engine's steps. */
 public object Contexts {
     private val NONE = arrayOf<ContextHook>()
@@ -189,6 +196,13 @@ public object Contexts {
         val values = arrayOfNulls<Any?>(hooks.size)
         for (i in hooks.indices) values[i] = hooks[i].capture()
         return ContextSnapshot(hooks, values)
+    }
+
+    /** The link of a waiter made now on [loop]: the loop itself, or with the caller's context when a hook applies. */
+    @JvmStatic
+    public fun linkFor(loop: LoopCore?): Any? {
+        val s = capture(loop) ?: return loop
+        return ContextLink(loop, s)
     }
 
     /** Installs [s] on the calling thread; returns the states to [restore]. */

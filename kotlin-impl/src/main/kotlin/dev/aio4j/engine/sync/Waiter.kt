@@ -1,5 +1,6 @@
 package dev.aio4j.engine.sync
 
+import dev.aio4j.engine.Contexts
 import dev.aio4j.engine.LoopCore
 import dev.aio4j.engine.LoopFuture
 import java.util.ArrayDeque
@@ -37,7 +38,7 @@ import java.util.ArrayDeque
 public abstract class Waiter<T> internal constructor(
     /** The loop the waiter was created on (its continuation runs there), or null. */
     loop: LoopCore?,
-) : LoopFuture<T>(loop), LoopCore.Undroppable {
+) : LoopFuture<T>(Contexts.linkFor(loop)), LoopCore.Undroppable {
     @JvmField internal var prev: Waiter<*>? = null
     @JvmField internal var next: Waiter<*>? = null
     @JvmField internal var list: WaitList? = null
@@ -64,7 +65,12 @@ public abstract class Waiter<T> internal constructor(
 
     /** Runs on the waiter's loop (or inline): the delivery itself. */
     override fun run() {
-        deliver()
+        val ctx = capturedContext
+        if (ctx == null) {
+            deliver()
+        } else {
+            Contexts.runWith(ctx) { deliver() } // its continuation runs with the waiting code's context
+        }
     }
 
     internal open fun deliver() {
@@ -259,8 +265,8 @@ internal object Inline {
         }
         d.active = true
         try {
-            w.deliver()
-            while (true) (d.queue.pollFirst() ?: break).deliver()
+            w.run()
+            while (true) (d.queue.pollFirst() ?: break).run()
         } finally {
             d.active = false
         }
