@@ -26,10 +26,10 @@ package dev.aio4j;
  * {@code Async.sleep(d).thenApply(fn)} in a task's body: the sleep's, a copy of the body's
  * context). The future of a lock, semaphore, event, condition, barrier or queue wait captures the
  * context of the code that waited, so {@code lock.acquire().thenApply(fn)} and
- * {@code queue.get().thenApply(fn)} run {@code fn} in the waiting task's context. To run a
- * dependent in the context of the code that registers it rather than of the stage it hangs on,
- * create a task there: {@code b.thenCompose(x -> Async.task(() -> ...))} runs in {@code b}'s
- * context, but a task created in the registering code's own step carries that step's context.
+ * {@code queue.get().thenApply(fn)} run {@code fn} in the waiting task's context. A dependent
+ * registered by task A on task B ({@code b.thenApply(fn)}) runs in the step that completes B, so
+ * it sees B's context, not A's; when A's matters there, start the work as a task in A's code
+ * ({@code Async.task(...)}), which carries A's context.
  *
  * <p>Cost: with no propagator registered, one null check per step and nothing allocated; with N
  * propagators, N install/restore pairs and N {@link #recapture} calls per step.

@@ -35,7 +35,7 @@ final class TaskInfos {
         for (LoopCore l : loops) cores.addAll(l.liveTasksFromAnyThread(LOOP_ANSWER_MILLIS));
         Map<Object, List<String>> awaitedBy = new IdentityHashMap<>();
         for (TaskCore c : cores) {
-            Object awaited = c.awaiting();
+            Object awaited = dev.aio4j.engine.Chains.waitedOn(c.awaiting());
             if (awaited instanceof Task<?> t && t.core != c) awaitedBy.computeIfAbsent(t, k -> new ArrayList<>()).add(nameOf(c));
         }
         List<TaskInfo> out = new ArrayList<>(cores.size());
@@ -80,7 +80,7 @@ final class TaskInfos {
         List<List<Integer>> awaiters = new ArrayList<>(n);
         for (int i = 0; i < n; i++) awaiters.add(new ArrayList<>(0));
         for (int i = 0; i < n; i++) {
-            Integer j = indexOfHost.get(cores.get(i).awaiting());
+            Integer j = indexOfHost.get(dev.aio4j.engine.Chains.waitedOn(cores.get(i).awaiting()));
             awaits[i] = j == null || j == i ? -1 : j;
             if (awaits[i] >= 0) awaiters.get(awaits[i]).add(i);
         }
@@ -193,7 +193,7 @@ final class TaskInfos {
     }
 
     private static String describeAwaited(TaskCore c) {
-        Object a = c.awaiting();
+        Object a = dev.aio4j.engine.Chains.waitedOn(c.awaiting()); // through a chain of thenCompose/thenApply
         if (a == null) return c.isScheduled() ? "a timer" : "";
         if (a instanceof Task<?> t) return "Task[" + t.name() + "]";
         if (a instanceof Waiter<?> w) return w.awaitedDescription();

@@ -327,6 +327,24 @@ private class CopyInto<T>(private val copy: Derived<T>) : BiConsumer<T, Throwabl
     }
 }
 
+/** For dumps: what a chain of derived stages is really waiting for. */
+public object Chains {
+    /**
+     * The innermost stage [stage] waits for: following a pending derived stage to the stage its
+     * composition awaits, or to its source, until a stage that is not derived (a task, a waiter, a
+     * foreign future) or a derived stage that is done. Bounded: never loops forever.
+     */
+    @JvmStatic
+    public fun waitedOn(stage: Any?): Any? {
+        var s = stage
+        var n = 0
+        while (s is Derived<*> && n++ < 100_000) {
+            s = s.waitsOn() ?: return s
+        }
+        return s
+    }
+}
+
 /**
  * A stage derived from an aio4j future ([parent], the stage it was made from) by `thenApply`,
  * `thenCompose`, `whenComplete`, ...: completed by the JDK's own machinery, cancelled by the rules
@@ -362,6 +380,13 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
         var p = parent
         while (p is Derived<*>) p = p.parent
         return p
+    }
+
+    /** For dumps: the stage this pending stage waits on next (its composition's inner stage, else its parent), or null. */
+    internal fun waitsOn(): Any? {
+        if (isDone) return null
+        val i = inner
+        return if (i != null && i !== COMPOSING && i !== CANCEL_MARK) i else parent
     }
 
     /** Marks this stage as the result of a composition (once the JDK made it, before anyone else sees it). */

@@ -51,7 +51,9 @@ public final class Tour {
             new Section("stream worker pool: buffer, 4 workers, one failure cancels the rest", dev.aio4j.samples.streams.WorkerPool::run),
             new Section("stream from a callback API (push)", dev.aio4j.samples.streams.CallbackStream::run),
             new Section("stream of HTTP pages, fetched as needed", dev.aio4j.samples.streams.HttpPagination::run),
-            new Section("a kotlin flow consumed from java, and back", dev.aio4j.samples.streams.FlowFromJava::run)
+            new Section("a kotlin flow consumed from java, and back", dev.aio4j.samples.streams.FlowFromJava::run),
+            new Section("seeing inside: a hung program diagnosed with a task dump", dev.aio4j.samples.inside.HungProgram::run),
+            new Section("seeing inside: a request id in the MDC on every line of its request", dev.aio4j.samples.inside.RequestIdInMdc::run)
     );
 
     public static void main(String[] args) throws Exception {
