@@ -38,6 +38,7 @@ import java.util.function.BiConsumer;
  */
 public final class Loop implements Executor, AutoCloseable {
     private static final Loop SHARED = new Loop(SharedLoopCore.INSTANCE, false);
+    private static final long JMX_AFTER_NANOS = 1_000_000_000L;
 
     static {
         dev.aio4j.internal.TestSupport.install(new TestAccess());
@@ -112,7 +113,9 @@ public final class Loop implements Executor, AutoCloseable {
 
     private static <T> T run(EventLoopCore core, AsyncCallable<T> main) throws Exception {
         new Loop(core, true); // registers itself as the core's facade
-        Jmx.register(core);
+        // a main that runs for a second gets its MBean (a hung program is what JMX dumps are for);
+        // short runs (tests, benchmarks) never pay for a registration
+        core.schedule(new CallbackHandle(core, () -> Jmx.register(core)), JMX_AFTER_NANOS);
         Task<T> task;
         try {
             task = Task.launch(new BodyCore(core, main), "main");

@@ -24,6 +24,13 @@ import java.util.Objects;
  * which is safe but may miss tasks created or finished in that moment. Ages and creation sites are
  * known on loops in debug mode ({@link DebugOptions}); elsewhere the age is {@link java.time.Duration#ZERO}.
  *
+ * <p>The same text is available outside the process: each loop made by {@link Loop#create} (and
+ * the loop of {@link Loop#run} once it has run for a second, and the shared loop) has a JMX MBean
+ * {@code dev.aio4j:type=Loop,name=<loop>} (a second loop of the same name: {@code <loop>#2}) with
+ * the operation {@code dumpTasks()} and the attributes {@code PendingTasks},
+ * {@code ReadyQueueLength}, {@code Timers}, {@code StepsTotal} and {@code SlowSteps}, when the
+ * {@code java.management} module is present ({@code -Daio4j.jmx=false} turns it off).
+ *
  * @since 0.2.0
  */
 public final class TaskDump {

@@ -113,4 +113,50 @@ class JfrEventsTest {
             assertTrue(e.getInt("timers") >= 0);
         }
     }
+
+    @Test
+    void waitsForALockASemaphoreAndAQueueAreRecorded() throws Exception {
+        CompletableFuture<RecordedEvent> lockWait = new CompletableFuture<>();
+        CompletableFuture<RecordedEvent> semaphoreWait = new CompletableFuture<>();
+        CompletableFuture<RecordedEvent> queueWait = new CompletableFuture<>();
+        try (RecordingStream rs = new RecordingStream(); Loop loop = Loop.create("jfr-waits")) {
+            rs.enable("dev.aio4j.LockWait").withoutThreshold();
+            rs.enable("dev.aio4j.SemaphoreWait").withoutThreshold();
+            rs.enable("dev.aio4j.QueueWait").withoutThreshold();
+            rs.onEvent("dev.aio4j.LockWait", e -> lockWait.complete(e));
+            rs.onEvent("dev.aio4j.SemaphoreWait", e -> semaphoreWait.complete(e));
+            rs.onEvent("dev.aio4j.QueueWait", e -> queueWait.complete(e));
+            rs.startAsync();
+            AsyncLock lock = new AsyncLock();
+            AsyncSemaphore semaphore = new AsyncSemaphore(0);
+            AsyncQueue<Integer> queue = AsyncQueue.fifo(0);
+            // waits begun after the recording started are timed: wait again until each event arrived
+            while (!(lockWait.isDone() && semaphoreWait.isDone() && queueWait.isDone())) {
+                loop.runUntilComplete(loop.task(() -> {
+                    lock.acquire();
+                    Task<Void> l = Async.task(() -> lock.acquire().thenApply(x -> {
+                        lock.release();
+                        return null;
+                    }));
+                    Task<Void> s = Async.task(() -> semaphore.acquire());
+                    Task<Integer> q = Async.task(queue::get);
+                    return Async.sleep(Duration.ofMillis(2)).thenCompose(x -> {
+                        lock.release();
+                        semaphore.release();
+                        queue.putNowait(1);
+                        return Async.gather(l, s, q);
+                    });
+                }));
+                try {
+                    CompletableFuture.allOf(lockWait, semaphoreWait, queueWait).get(2, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    // flushed about once a second
+                }
+            }
+            assertTrue(lockWait.get().getString("primitive").startsWith("AsyncLock["), lockWait.get().getString("primitive"));
+            assertTrue(semaphoreWait.get().getString("primitive").startsWith("AsyncSemaphore["), semaphoreWait.get().getString("primitive"));
+            assertTrue(queueWait.get().getString("primitive").startsWith("AsyncQueue["), queueWait.get().getString("primitive"));
+            assertTrue(lockWait.get().getDuration().toNanos() > 0);
+        }
+    }
 }

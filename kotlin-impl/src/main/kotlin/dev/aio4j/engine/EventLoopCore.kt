@@ -287,11 +287,12 @@ public class EventLoopCore private constructor(
      * Reports a slow step once: at its end (the loop thread), or while it still runs, with the loop
      * thread's [stack] at that moment (the watchdog).
      */
-    internal fun reportSlowStep(r: Runnable?, tookNanos: Long, stack: Array<StackTraceElement>?, running: Boolean) {
+    internal fun reportSlowStep(r: Runnable?, tookNanos: Long, stack: Array<StackTraceElement>?, running: Boolean, gcMillis: Long = -1L) {
         val ms = TimeUnit.NANOSECONDS.toMillis(tookNanos)
         val what = Jfr.describeStep(r)
+        val gc = if (gcMillis * 2 >= ms && gcMillis > 0) " (the JVM spent $gcMillis ms of it in garbage collection: a GC pause, not the step, may be the cause)" else ""
         val msg = if (running) {
-            "Loop '$name' step has been running for $ms ms in $what (still running; the loop thread's stack is the trace)"
+            "Loop '$name' step has been running for $ms ms in $what$gc (still running; the loop thread's stack is the trace)"
         } else {
             "Loop '$name' step took $ms ms in $what"
         }

@@ -21,11 +21,11 @@ public interface JfrSink {
     /** A timeout fired (`dev.aio4j.TimeoutFired`): [helper] is `waitFor`, `timeout`, ... */
     public fun timeoutFired(helper: String, task: String, timeoutNanos: Long) {}
 
-    /** True if waits of [kind] (0 lock, 1 semaphore, 2 queue) are recorded now. */
-    public fun waitEnabled(kind: Int): Boolean = false
+    /** A wait of [kind] (0 lock, 1 semaphore, 2 queue) begins: the begun event when JFR records that kind, else null. */
+    public fun beginWait(kind: Int): Any? = null
 
-    /** A wait of [kind] on [primitive] that began at [startNanos] (`System.nanoTime()`) has ended. */
-    public fun waited(kind: Int, primitive: Any, startNanos: Long) {}
+    /** The wait [token] began has ended ([waiter] is being delivered): committed if longer than the event's threshold. */
+    public fun endWait(token: Any, waiter: dev.aio4j.engine.sync.Waiter<*>) {}
 }
 
 /** The sink: JFR's when the `jdk.jfr` module is present, else a no-op. */

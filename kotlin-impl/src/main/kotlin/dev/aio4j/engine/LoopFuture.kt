@@ -61,8 +61,8 @@ public abstract class LoopFuture<T> protected constructor(
 
     /** The context captured when the future was made (a waiter, with a context propagator registered), or null. */
     @get:JvmSynthetic
-    internal val capturedContext: ContextSnapshot?
-        get() = (link as? ContextLink)?.ctx
+    internal val extraLink: ContextLink?
+        get() = link as? ContextLink
 
     // ---------------------------------------------------------------- engine side
 

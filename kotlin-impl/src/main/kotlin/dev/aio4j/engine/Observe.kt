@@ -133,6 +133,35 @@ public object CreationSites {
         if (site == null || site.isEmpty()) "" else " (created at ${site[0]})"
 }
 
+/**
+ * The JVM's total GC time, when the `java.management` module is present (else -1): the watchdog
+ * labels a "slow step" during which the JVM mostly collected garbage.
+ */
+internal object GcTime {
+    private val available: Boolean = try {
+        ModuleLayer.boot().findModule("java.management").isPresent
+    } catch (t: Throwable) {
+        false
+    }
+
+    fun millis(): Long = if (!available) -1L else try {
+        GcBeans.totalMillis()
+    } catch (t: Throwable) {
+        -1L
+    }
+}
+
+/** Touches `java.lang.management`: loaded only through [GcTime] when that module is present. */
+internal object GcBeans {
+    private val beans = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
+
+    fun totalMillis(): Long {
+        var t = 0L
+        for (b in beans) t += b.collectionTime.coerceAtLeast(0L)
+        return t
+    }
+}
+
 // ------------------------------------------------------------------------------------ context
 
 /**
@@ -160,11 +189,16 @@ public class ContextSnapshot internal constructor(
 )
 
 /**
- * What a waiter's link field holds instead of its loop when a context propagator is registered:
- * the loop and the context of the code that waited (its delivery runs with it). One field for
- * both, so a waiter does not grow.
+ * What a waiter's link field holds instead of its loop when a context propagator is registered or
+ * JFR records its kind of wait: the loop, the context of the code that waited (its delivery runs
+ * with it) and when the wait began. One field for all, so a waiter does not grow.
  */
-public class ContextLink internal constructor(@JvmField public val loop: LoopCore?, @JvmField public val ctx: ContextSnapshot)
+public class ContextLink internal constructor(
+    @JvmField public val loop: LoopCore?,
+    @JvmField public val ctx: ContextSnapshot?,
+    /** The JFR wait event begun when the wait began ([JfrSink.beginWait]), or null. */
+    @JvmField public val waitEvent: Any?,
+)
 
 /** Context propagation: the process-wide hooks, and capture / install / restore for the engine's steps. */
 public object Contexts {
@@ -202,7 +236,16 @@ public object Contexts {
     @JvmStatic
     public fun linkFor(loop: LoopCore?): Any? {
         val s = capture(loop) ?: return loop
-        return ContextLink(loop, s)
+        return ContextLink(loop, s, null)
+    }
+
+    /** As [linkFor], for a wait of JFR [kind] (0 lock, 1 semaphore, 2 queue): its start is kept when JFR records that kind. */
+    @JvmStatic
+    public fun linkFor(loop: LoopCore?, kind: Int): Any? {
+        val s = capture(loop)
+        val event = Jfr.SINK.beginWait(kind)
+        if (s == null && event == null) return loop
+        return ContextLink(loop, s, event)
     }
 
     /** Installs [s] on the calling thread; returns the states to [restore]. */
@@ -321,11 +364,17 @@ internal class Watchdog(private val loop: EventLoopCore, private val thresholdNa
 
     override fun run() {
         val tick = (thresholdNanos / 2).coerceIn(1_000_000L, 50_000_000L)
+        var seen = 0L
+        var gcAtSeen = -1L
         while (!loop.isStopped) {
             val s = stepStart
             if (s == 0L || s == reported) {
                 java.util.concurrent.locks.LockSupport.parkNanos(this, tick)
                 continue
+            }
+            if (s != seen) { // a new step: note the JVM's GC time, to tell a GC pause from a slow step
+                seen = s
+                gcAtSeen = GcTime.millis()
             }
             val wait = s + thresholdNanos - System.nanoTime()
             if (wait > 0) {
@@ -339,7 +388,8 @@ internal class Watchdog(private val loop: EventLoopCore, private val thresholdNa
                 if (stepStart != s || reported == s) continue // the step ended meanwhile: the loop thread reports it itself
                 reported = s
             }
-            loop.reportSlowStep(r, System.nanoTime() - s, stack, running = true)
+            val gc = if (gcAtSeen < 0) -1L else GcTime.millis() - gcAtSeen
+            loop.reportSlowStep(r, System.nanoTime() - s, stack, running = true, gcMillis = gc)
         }
     }
 }

@@ -78,7 +78,6 @@ internal class TimeoutFiredEvent : Event() {
 @StackTrace(false)
 internal class LockWaitEvent : Event() {
     @JvmField @field:Label("Primitive") var primitive: String? = null
-    @JvmField @field:Label("Waited") @field:Timespan(Timespan.NANOSECONDS) var waited: Long = 0L
 }
 
 @Name("dev.aio4j.SemaphoreWait")
@@ -89,7 +88,6 @@ internal class LockWaitEvent : Event() {
 @StackTrace(false)
 internal class SemaphoreWaitEvent : Event() {
     @JvmField @field:Label("Primitive") var primitive: String? = null
-    @JvmField @field:Label("Waited") @field:Timespan(Timespan.NANOSECONDS) var waited: Long = 0L
 }
 
 @Name("dev.aio4j.QueueWait")
@@ -100,7 +98,6 @@ internal class SemaphoreWaitEvent : Event() {
 @StackTrace(false)
 internal class QueueWaitEvent : Event() {
     @JvmField @field:Label("Primitive") var primitive: String? = null
-    @JvmField @field:Label("Waited") @field:Timespan(Timespan.NANOSECONDS) var waited: Long = 0L
 }
 
 @Name("dev.aio4j.LoopStatistics")
@@ -184,21 +181,26 @@ internal class JfrEvents : JfrSink {
         e.commit()
     }
 
-    override fun waitEnabled(kind: Int): Boolean = waits[kind].isEnabled
-
-    override fun waited(kind: Int, primitive: Any, startNanos: Long) {
-        val took = System.nanoTime() - startNanos
-        if (took < 10_000_000L) return // the threshold, before anything is allocated
+    override fun beginWait(kind: Int): Any? {
+        if (!waits[kind].isEnabled) return null
         val e: Event = when (kind) {
-            0 -> LockWaitEvent().also { it.waited = took }
-            1 -> SemaphoreWaitEvent().also { it.waited = took }
-            else -> QueueWaitEvent().also { it.waited = took }
+            0 -> LockWaitEvent()
+            1 -> SemaphoreWaitEvent()
+            else -> QueueWaitEvent()
         }
+        e.begin()
+        return e
+    }
+
+    override fun endWait(token: Any, waiter: dev.aio4j.engine.sync.Waiter<*>) {
+        val e = token as? Event ?: return
+        e.end()
         if (!e.shouldCommit()) return
+        val primitive = waiter.awaitedDescription()
         when (e) {
-            is LockWaitEvent -> e.primitive = primitive.toString()
-            is SemaphoreWaitEvent -> e.primitive = primitive.toString()
-            is QueueWaitEvent -> e.primitive = primitive.toString()
+            is LockWaitEvent -> e.primitive = primitive
+            is SemaphoreWaitEvent -> e.primitive = primitive
+            is QueueWaitEvent -> e.primitive = primitive
         }
         e.commit()
     }

@@ -152,7 +152,7 @@ public class LockCore : Guard {
     }
 }
 
-internal class LockWaiter(private val owner: LockCore, loop: LoopCore?) : Waiter<Void?>(loop) {
+internal class LockWaiter(private val owner: LockCore, loop: LoopCore?) : Waiter<Void?>(loop, 0) {
     override fun awaitedDescription(): String = owner.toString()
 
     override val what: String get() = "AsyncLock.acquire()"

@@ -1,6 +1,7 @@
 package dev.aio4j.engine.sync
 
 import dev.aio4j.engine.Contexts
+import dev.aio4j.engine.Jfr
 import dev.aio4j.engine.LoopCore
 import dev.aio4j.engine.LoopFuture
 import java.util.ArrayDeque
@@ -38,7 +39,9 @@ import java.util.ArrayDeque
 public abstract class Waiter<T> internal constructor(
     /** The loop the waiter was created on (its continuation runs there), or null. */
     loop: LoopCore?,
-) : LoopFuture<T>(Contexts.linkFor(loop)), LoopCore.Undroppable {
+    /** Which JFR wait event times it (0 lock, 1 semaphore, 2 queue), or -1 for none. */
+    private val jfrKind: Int = -1,
+) : LoopFuture<T>(if (jfrKind < 0) Contexts.linkFor(loop) else Contexts.linkFor(loop, jfrKind)), LoopCore.Undroppable {
     @JvmField internal var prev: Waiter<*>? = null
     @JvmField internal var next: Waiter<*>? = null
     @JvmField internal var list: WaitList? = null
@@ -65,12 +68,14 @@ public abstract class Waiter<T> internal constructor(
 
     /** Runs on the waiter's loop (or inline): the delivery itself. */
     override fun run() {
-        val ctx = capturedContext
-        if (ctx == null) {
+        val x = extraLink
+        if (x == null) {
             deliver()
-        } else {
-            Contexts.runWith(ctx) { deliver() } // its continuation runs with the waiting code's context
+            return
         }
+        if (x.waitEvent != null) Jfr.SINK.endWait(x.waitEvent, this)
+        val ctx = x.ctx
+        if (ctx == null) deliver() else Contexts.runWith(ctx) { deliver() } // its continuation runs with the waiting code's context
     }
 
     internal open fun deliver() {
