@@ -14,9 +14,6 @@ import java.util.concurrent.RejectedExecutionException
 public class ThreadCore(loop: LoopCore, private val executor: Executor, callable: Callable<out Any?>) : OffLoopCore(loop) {
     private val work = Work(callable)
 
-    /** The context of the code that called `toThread`, installed around the callable on its thread. */
-    private val context: ContextSnapshot? = Contexts.of(side)
-
     override val startsInline: Boolean get() = true
 
     override fun start() {
@@ -49,7 +46,8 @@ public class ThreadCore(loop: LoopCore, private val executor: Executor, callable
         override fun run() {
             started = true
             try {
-                val ctx = context
+                // the context of the code that called toThread (captured when the task was made), around the callable
+                val ctx = Contexts.of(side)
                 if (ctx == null) super.run() else Contexts.runWith(ctx) { super.run() }
             } finally {
                 finishOnLoop(false)
