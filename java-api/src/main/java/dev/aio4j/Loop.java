@@ -369,7 +369,7 @@ public final class Loop implements Executor, AutoCloseable {
      * A dump of this loop's live tasks: each with its state, age, what it awaits and which tasks
      * await it, as a tree with cycles shown as cycles ({@link TaskDump}). Callable from any
      * thread, also while the loop's thread is stuck in a step. Reading it costs the loop one short
-     * step (or nothing, when its thread does not answer within 200 ms).
+     * step (or nothing, when its thread does not answer within a second).
      *
      * @return the dump, never null
      * @since 0.2.0

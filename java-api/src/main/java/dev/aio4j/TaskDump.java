@@ -20,7 +20,7 @@ import java.util.Objects;
  *
  * <p>Taking a dump costs nothing while nobody dumps: "awaited by" is computed from "awaiting" at
  * dump time. A single-threaded loop lists its tasks on its own thread between two steps; one whose
- * thread is stuck in a long step (the reason to dump, often) is read without its help after 200 ms,
+ * thread is stuck in a long step (the reason to dump, often) is read without its help after a second,
  * which is safe but may miss tasks created or finished in that moment. Ages and creation sites are
  * known on loops in debug mode ({@link DebugOptions}); elsewhere the age is {@link java.time.Duration#ZERO}.
  *

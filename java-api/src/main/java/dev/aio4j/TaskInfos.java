@@ -21,7 +21,7 @@ final class TaskInfos {
     static final int MAX_LISTED = 1000;
 
     /** How long a dump taken off a single-threaded loop's thread waits for that thread to list its tasks. */
-    private static final long LOOP_ANSWER_MILLIS = 200;
+    private static final long LOOP_ANSWER_MILLIS = 1000;
 
     private TaskInfos() {}
 

@@ -41,6 +41,11 @@ public final class HungProgram {
     }
 
     public static void run() throws Exception {
+        run(Duration.ofMillis(500));
+    }
+
+    /** Runs the batch, and dumps the tasks if it has not finished within {@code patience}. */
+    static void run(Duration patience) throws Exception {
         LoopOptions debug = LoopOptions.defaults().debug(DebugOptions.on().creationSites(true));
         try (Loop bank = Loop.create("bank", debug)) {
             Task<Object> batch = bank.task("batch", () -> {
@@ -49,12 +54,12 @@ public final class HungProgram {
                 return Async.gather(aliceToBob, bobToAlice).thenApply(r -> (Object) r);
             });
             // a deadline that cancels nothing (waitFor would cancel the batch: there would be nothing left to see)
-            bank.runUntilComplete(Async.wait(List.of(batch), ReturnWhen.ALL_COMPLETED, Duration.ofMillis(500)));
+            bank.runUntilComplete(Async.wait(List.of(batch), ReturnWhen.ALL_COMPLETED, patience));
             if (batch.isDone()) {
                 System.out.println("batch finished");
                 return;
             }
-            System.out.println("batch is stuck after 500 ms; the tasks say why:");
+            System.out.println("batch is stuck after " + patience.toMillis() + " ms; the tasks say why:");
             System.out.println(bank.dumpTasks());
             batch.cancel(true); // the loop's debug mode then reports the locks the cancelled transfers still held
         }

@@ -27,8 +27,9 @@ class SeeingInsideTest {
 
     @Test
     void theDumpOfTheHungProgramShowsEachTransferWaitingForTheLockTheOtherHolds() throws Exception {
-        String out = capture(HungProgram::run);
-        assertTrue(out.contains("batch is stuck after 500 ms"), out);
+        // patience enough for the two transfers to lock each other out even on a starved machine
+        String out = capture(() -> HungProgram.run(java.time.Duration.ofSeconds(3)));
+        assertTrue(out.contains("batch is stuck after 3000 ms"), out);
         assertTrue(out.contains("Task dump of Loop[bank"), out);
         assertTrue(out.contains("Task[batch] PENDING"), out);
         assertTrue(out.contains("Task[alice->bob] PENDING"), out);
