@@ -116,8 +116,11 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
 
     @JvmField internal var regPrev: TaskCore? = null
     @JvmField internal var regNext: TaskCore? = null
-    @JvmField internal var regStripe: Int = 0
-    @JvmField internal var registered: Boolean = false
+    /** The registry stripe the task is linked in, or -1 while it is not registered (one int for both: the task stays its size). */
+    @JvmField internal var regStripe: Int = -1
+
+    /** True while the task is in its loop's registry. */
+    internal val registered: Boolean get() = regStripe >= 0
 
     /**
      * The optional per-task data, in one field: null (the normal case), the [ContextSnapshot] the

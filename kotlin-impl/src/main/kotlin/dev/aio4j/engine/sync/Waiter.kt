@@ -39,8 +39,8 @@ import java.util.ArrayDeque
 public abstract class Waiter<T> internal constructor(
     /** The loop the waiter was created on (its continuation runs there), or null. */
     loop: LoopCore?,
-    /** Which JFR wait event times it (0 lock, 1 semaphore, 2 queue), or -1 for none. */
-    private val jfrKind: Int = -1,
+    /** Which JFR wait event times it (0 lock, 1 semaphore, 2 queue), or -1 for none (not kept: the event knows). */
+    jfrKind: Int = -1,
 ) : LoopFuture<T>(if (jfrKind < 0) Contexts.linkFor(loop) else Contexts.linkFor(loop, jfrKind)), LoopCore.Undroppable {
     @JvmField internal var prev: Waiter<*>? = null
     @JvmField internal var next: Waiter<*>? = null
