@@ -352,14 +352,31 @@ internal class Watchdog(private val loop: EventLoopCore, private val thresholdNa
         isDaemon = true
     }
 
-    /** On the loop thread, after a step that began at [start] took too long: true if the watchdog has not reported it (nor will). */
+    /** The start of the last step whose report the watchdog has delivered (guarded by this). */
+    private var delivered: Long = 0L
+
+    /**
+     * On the loop thread, after a step that began at [start] took too long: true if the watchdog
+     * has not reported it (nor will). If it has, waits (up to a second) until its report is
+     * delivered, so a step's report is out before the loop goes on: never lost when the program ends.
+     */
     fun claim(start: Long): Boolean = synchronized(this) {
-        if (reported == start) {
-            false
-        } else {
+        if (reported != start) {
             reported = start
-            true
+            return true
         }
+        val until = System.nanoTime() + 1_000_000_000L
+        while (delivered != start) {
+            val left = until - System.nanoTime()
+            if (left <= 0) break
+            (this as Object).wait(left / 1_000_000 + 1)
+        }
+        false
+    }
+
+    private fun delivered(start: Long) = synchronized(this) {
+        delivered = start
+        (this as Object).notifyAll()
     }
 
     override fun run() {
@@ -389,7 +406,11 @@ internal class Watchdog(private val loop: EventLoopCore, private val thresholdNa
                 reported = s
             }
             val gc = if (gcAtSeen < 0) -1L else GcTime.millis() - gcAtSeen
-            loop.reportSlowStep(r, System.nanoTime() - s, stack, running = true, gcMillis = gc)
+            try {
+                loop.reportSlowStep(r, System.nanoTime() - s, stack, running = true, gcMillis = gc)
+            } finally {
+                delivered(s)
+            }
         }
     }
 }
