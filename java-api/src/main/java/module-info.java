@@ -10,6 +10,8 @@
 module dev.aio4j {
     requires transitive kotlin.stdlib;
     requires dev.aio4j.engine;
+    // a loop's MBean (dev.aio4j:type=Loop,name=...), registered only when java.management is present
+    requires static java.management;
 
     exports dev.aio4j;
     // not API: what the test module's TestLoop needs of this module's internals

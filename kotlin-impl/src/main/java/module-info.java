@@ -12,6 +12,10 @@ module dev.aio4j.engine {
     // kotlin.stdlib transitively
     requires transitive kotlinx.coroutines.core;
     requires transitive kotlin.stdlib;
+    // JFR events (dev.aio4j.engine.jfr) are loaded only when the jdk.jfr module is present
+    requires static jdk.jfr;
+    // the watchdog reads the JVM's GC time (to label a GC pause) only when java.management is present
+    requires static java.management;
 
     // and to the test module, whose TestLoop drives a loop's virtual clock
     exports dev.aio4j.engine to dev.aio4j, dev.aio4j.test;

@@ -684,6 +684,51 @@ public final class Async {
         return out;
     }
 
+    // ------------------------------------------------------------------ seeing inside
+
+    /**
+     * A dump of the live tasks of every running loop (the shared loop last): each task with its
+     * state, age, what it awaits and which tasks await it, as a tree per loop with cycles of
+     * awaiting (deadlocks) shown as cycles ({@link TaskDump}). Callable from any thread, also while
+     * a loop's thread is stuck. Test loops are not included (use their own {@code dump()}).
+     *
+     * @return the dump, never null
+     * @since 0.2.0
+     */
+    public static TaskDump dumpTasks() {
+        return TaskDump.of("all loops", Observability.allLoops());
+    }
+
+    /**
+     * Registers a context propagator process-wide: every task, callback and {@code toThread} job
+     * created after this call, on every loop including {@link Loop#shared()}, carries the context
+     * the propagator captures (see {@link ContextPropagator}). Registering the same propagator
+     * twice has no further effect. Register before loops run; tasks created earlier keep running
+     * without it.
+     *
+     * @param propagator the propagator
+     * @throws NullPointerException if {@code propagator} is null
+     * @since 0.2.0
+     */
+    public static void registerContextPropagator(ContextPropagator<?> propagator) {
+        Objects.requireNonNull(propagator, "propagator");
+        Observability.register(propagator);
+    }
+
+    /**
+     * Withdraws a propagator registered with {@link #registerContextPropagator}: tasks created
+     * afterwards no longer carry its context (those created before keep it).
+     *
+     * @param propagator the propagator
+     * @return true if it was registered
+     * @throws NullPointerException if {@code propagator} is null
+     * @since 0.2.0
+     */
+    public static boolean unregisterContextPropagator(ContextPropagator<?> propagator) {
+        Objects.requireNonNull(propagator, "propagator");
+        return Observability.unregister(propagator);
+    }
+
     // ------------------------------------------------------------------ internal
 
     /** Unwraps a done task's outcome the way Loop.run and await rethrow it. */

@@ -38,9 +38,11 @@ import java.util.function.BiConsumer;
  */
 public final class Loop implements Executor, AutoCloseable {
     private static final Loop SHARED = new Loop(SharedLoopCore.INSTANCE, false);
+    private static final long JMX_AFTER_NANOS = 1_000_000_000L;
 
     static {
         dev.aio4j.internal.TestSupport.install(new TestAccess());
+        dev.aio4j.engine.CreationSites.internalCodeOf(Loop.class); // creation sites skip this jar's frames
     }
 
     final LoopCore core;
@@ -84,8 +86,36 @@ public final class Loop implements Executor, AutoCloseable {
      */
     public static <T> T run(AsyncCallable<T> main) throws Exception {
         Objects.requireNonNull(main, "main");
-        EventLoopCore core = EventLoopCore.driveOnCurrentThread("main");
+        return run(EventLoopCore.driveOnCurrentThread("main"), main);
+    }
+
+    /**
+     * As {@link #run(AsyncCallable)}, on a loop with {@code options}: debug mode, context
+     * propagators of its own.
+     *
+     * <p>Cancelling: as {@link #run(AsyncCallable)}.
+     *
+     * @param options the loop's options
+     * @param main the main task's code
+     * @param <T> the type of the result
+     * @return the main task's value
+     * @throws Exception the exception main's task failed with, unwrapped (a
+     *     {@link CancellationException} if it was cancelled)
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the calling thread already runs a loop
+     * @since 0.2.0
+     */
+    public static <T> T run(LoopOptions options, AsyncCallable<T> main) throws Exception {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(main, "main");
+        return run(EventLoopCore.driveOnCurrentThread("main", Observability.settings(options), Observability.hooks(options)), main);
+    }
+
+    private static <T> T run(EventLoopCore core, AsyncCallable<T> main) throws Exception {
         new Loop(core, true); // registers itself as the core's facade
+        // a main that runs for a second gets its MBean (a hung program is what JMX dumps are for);
+        // short runs (tests, benchmarks) never pay for a registration
+        core.schedule(new CallbackHandle(core, () -> Jmx.register(core)), JMX_AFTER_NANOS);
         Task<T> task;
         try {
             task = Task.launch(new BodyCore(core, main), "main");
@@ -93,6 +123,7 @@ public final class Loop implements Executor, AutoCloseable {
             core.shutdownOnLoopThread();
         } finally {
             core.release();
+            Jmx.unregister(core);
         }
         return Async.unwrapResult(task);
     }
@@ -107,7 +138,30 @@ public final class Loop implements Executor, AutoCloseable {
      */
     public static Loop create(String name) {
         Objects.requireNonNull(name, "name");
-        return new Loop(EventLoopCore.start(name), false);
+        return started(EventLoopCore.start(name));
+    }
+
+    /**
+     * As {@link #create(String)}, with {@code options}: debug mode
+     * ({@code LoopOptions.defaults().debug(DebugOptions.on().slowStep(Duration.ofMillis(100)))}),
+     * context propagators of this loop's own.
+     *
+     * @param name the loop's name, for its thread and diagnostics
+     * @param options the loop's options
+     * @return the running loop
+     * @throws NullPointerException if an argument is null
+     * @since 0.2.0
+     */
+    public static Loop create(String name, LoopOptions options) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(options, "options");
+        return started(EventLoopCore.start(name, Observability.settings(options), Observability.hooks(options)));
+    }
+
+    private static Loop started(EventLoopCore core) {
+        Loop loop = new Loop(core, false);
+        Jmx.register(core);
+        return loop;
     }
 
     /**
@@ -308,6 +362,20 @@ public final class Loop implements Executor, AutoCloseable {
         }
         if (driven) return; // closing from main's own code: Loop.run closes it when main ends
         core.close();
+        Jmx.unregister(core);
+    }
+
+    /**
+     * A dump of this loop's live tasks: each with its state, age, what it awaits and which tasks
+     * await it, as a tree with cycles shown as cycles ({@link TaskDump}). Callable from any
+     * thread, also while the loop's thread is stuck in a step. Reading it costs the loop one short
+     * step (or nothing, when its thread does not answer within a second).
+     *
+     * @return the dump, never null
+     * @since 0.2.0
+     */
+    public TaskDump dumpTasks() {
+        return TaskDump.of(toString(), java.util.List.of(core));
     }
 
     /**

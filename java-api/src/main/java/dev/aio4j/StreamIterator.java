@@ -137,8 +137,14 @@ final class StreamIterator<T> implements AsyncIterator<T> {
         }
     }
 
-    /** Whether iterators record where they were made (for the never-closed report). */
-    static final boolean CREATION_SITES = Boolean.getBoolean("aio4j.debug");
+    /** Where the iterator is being made, when the loop records creation sites (debug mode); else null. */
+    private static Throwable creationSite(LoopCore loop) {
+        StackTraceElement[] site = Observability.creationSite(loop);
+        if (site == null) return null;
+        Throwable t = new Throwable("the iterator was created here", null, false, true) {};
+        t.setStackTrace(site);
+        return t;
+    }
 
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         Thread t = new Thread(r, "aio4j-cleaner");
@@ -150,17 +156,19 @@ final class StreamIterator<T> implements AsyncIterator<T> {
     static final class Unscoped<T> implements AsyncIterator<T> {
         private final StreamIterator<T> run;
         private final Cleaner.Cleanable cleanable;
+        private final Throwable site;
 
         Unscoped(StreamBase<T> stream, LoopCore loop) {
             StreamIterator<T> r = new StreamIterator<>(stream, loop);
-            Throwable site = CREATION_SITES ? new Throwable("the iterator was created here") : null;
+            Throwable site = creationSite(loop);
+            this.site = site;
             this.run = r;
             this.cleanable = CLEANER.register(this, () -> r.leaked(site)); // captures the run only, never this facade
         }
 
         /** Test hook: what the cleaner does when this facade becomes unreachable, without waiting for the GC. */
         void dropped() {
-            run.leaked(null);
+            run.leaked(site);
         }
 
         @Override

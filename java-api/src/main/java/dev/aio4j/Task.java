@@ -73,6 +73,10 @@ public final class Task<T> extends LoopFuture<T> {
         return t;
     });
 
+    static {
+        dev.aio4j.engine.CreationSites.internalCodeOf(Task.class); // creation sites skip this jar's frames
+    }
+
     final TaskCore core;
     private final String name;
     private volatile int id; // numbered on first use of an unnamed task's name()
@@ -433,6 +437,8 @@ public final class Task<T> extends LoopFuture<T> {
         } else {
             sb.append(", done");
         }
+        dev.aio4j.engine.TaskDebug d = core.debugRecord();
+        if (d != null && d.site != null && d.site.length > 0) sb.append(", created at ").append(d.site[0]);
         return sb.append(']').toString();
     }
 

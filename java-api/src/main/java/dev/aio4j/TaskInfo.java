@@ -66,10 +66,19 @@ public record TaskInfo(String name, String loop, State state, Duration age, Stri
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Task[").append(name).append("] ").append(state);
-        if (!age.isZero()) sb.append(' ').append(age.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+        if (!age.isZero()) sb.append(' ').append(formatAge(age));
         if (!awaiting.isEmpty()) sb.append(", awaiting ").append(awaiting);
         if (!awaitedBy.isEmpty()) sb.append(", awaited by ").append(awaitedBy);
         for (StackTraceElement e : createdAt) sb.append("\n      created at ").append(e);
         return sb.toString();
+    }
+
+    /** {@code 250 ms}, {@code 1.5 s}, or the ISO form without its prefix for a minute and more ({@code 1h}, {@code 2m30s}). */
+    private static String formatAge(Duration age) {
+        if (age.compareTo(Duration.ofSeconds(1)) < 0) return age.toMillis() + " ms";
+        if (age.compareTo(Duration.ofMinutes(1)) < 0 && age.getNano() != 0) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", age.toMillis() / 1000.0);
+        }
+        return age.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -113,4 +113,22 @@ class StreamIteratorLeakTest {
             assertTrue(it.isClosed());
         }
     }
+
+    @Test
+    void inDebugModeTheReportSaysWhereTheIteratorWasMade() throws Exception {
+        CompletableFuture<Throwable> reported = new CompletableFuture<>();
+        try (Loop loop = Loop.create("debug-leak", LoopOptions.defaults().debug(DebugOptions.on().creationSites(true)))) {
+            loop.setExceptionHandler((message, error) -> { // debug mode may report a slow step on a loaded machine too
+                if (error.getMessage() != null && error.getMessage().contains("never closed")) reported.complete(error);
+            });
+            StreamIterator.Unscoped<Integer> it = loop.task(() -> {
+                StreamIterator.Unscoped<Integer> i = (StreamIterator.Unscoped<Integer>) counting(new CompletableFuture<>()).iterator();
+                return i.next().thenApply(x -> i);
+            }).get(10, TimeUnit.SECONDS);
+            it.dropped();
+            Throwable site = reported.get(10, TimeUnit.SECONDS).getCause();
+            assertTrue(site != null && java.util.Arrays.stream(site.getStackTrace())
+                    .anyMatch(f -> f.getClassName().startsWith(StreamIteratorLeakTest.class.getName())), String.valueOf(site));
+        }
+    }
 }

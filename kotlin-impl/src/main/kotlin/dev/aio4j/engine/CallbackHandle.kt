@@ -5,10 +5,13 @@ public class CallbackHandle(private val loop: LoopCore, private val callback: Ru
     @Volatile
     private var cancelled = false
 
+    /** The context of the code that scheduled the callback (installed around it), or null. */
+    private val context: ContextSnapshot? = Contexts.capture(loop)
+
     override fun onTimer() {
         if (cancelled) return
         try {
-            callback.run()
+            Contexts.runWith(context, callback)
         } catch (t: Throwable) {
             loop.reportError("exception in callback $callback", t)
         }

@@ -23,7 +23,12 @@ import kotlin.coroutines.CoroutineContext
  *
  * Either it owns a thread ([start], for `Loop.create`) or it is driven by the caller ([driveOnCurrentThread], for `Loop.run`).
  */
-public class EventLoopCore private constructor(name: String, vt: VirtualTime?) : LoopCore(name) {
+public class EventLoopCore private constructor(
+    name: String,
+    vt: VirtualTime?,
+    debug: DebugSettings?,
+    hooks: Array<ContextHook>?,
+) : LoopCore(name, debug, hooks) {
     @Volatile
     private var thread: Thread? = null
     private val local = ArrayDeque<Runnable>()
@@ -37,6 +42,7 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
 
     init {
         virtual = vt
+        if (vt == null) LoopCore.opened(this)
         if (vt == null) {
             timers = TimerQueue()
         } else {
@@ -55,6 +61,8 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
     private var stopped = false
     private var depth = 0
     private var current: TaskCore? = null
+    private var steps = 0L
+    private var watchdog: Watchdog? = null
     private val terminated = CountDownLatch(1)
 
     override val registry: TaskRegistry = TaskRegistry(false)
@@ -221,11 +229,21 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
     }
 
     private fun runOnce(done: BooleanSupplier) {
-        fireDueTimers()
+        // timing steps (debug mode, or JFR recording dev.aio4j.SlowStep) is decided once per batch
+        val timed = debug != null || Jfr.SINK.slowStepEnabled()
+        fireDueTimers(timed)
         drainRemote()
         var n = local.size
         if (n == 0) {
             idle(done)
+            return
+        }
+        steps += n
+        if (timed) {
+            while (n-- > 0) {
+                val r = local.pollFirst() ?: break
+                runTimed(r, false)
+            }
             return
         }
         while (n-- > 0) {
@@ -234,7 +252,78 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
         }
     }
 
-    private fun fireDueTimers(): Int {
+    override fun stepsTotal(): Long = steps
+
+    override fun readyQueueLength(): Int = local.size + remote.size
+
+    override fun timerCount(): Int = timers.size
+
+    /** Runs one step and times it: a slow-step report (once per step), the watchdog's mark, the JFR event. */
+    private fun runTimed(r: Runnable, timer: Boolean) {
+        val d = debug
+        val token = Jfr.SINK.beginStep()
+        val w = watchdog
+        val start = System.nanoTime()
+        if (w != null) {
+            w.stepName = r
+            w.stepStart = start
+        }
+        try {
+            if (timer) fireTimer(r as TimerNode) else runSafely(r)
+        } finally {
+            if (w != null) w.stepStart = 0L
+            Jfr.SINK.endStep(token, this, r)
+            if (d != null && d.slowStepNanos > 0) {
+                val took = System.nanoTime() - start
+                if (took > d.slowStepNanos) {
+                    slowSteps++
+                    if (w == null || w.claim(start)) reportSlowStep(r, took, null, running = false)
+                }
+            }
+        }
+    }
+
+    /**
+     * Reports a slow step once: at its end (the loop thread), or while it still runs, with the loop
+     * thread's [stack] at that moment (the watchdog).
+     */
+    internal fun reportSlowStep(r: Runnable?, tookNanos: Long, stack: Array<StackTraceElement>?, running: Boolean, gcMillis: Long = -1L) {
+        val ms = TimeUnit.NANOSECONDS.toMillis(tookNanos)
+        val what = Jfr.describeStep(r)
+        val gc = if (gcMillis * 2 >= ms && gcMillis > 0) " (the JVM spent $gcMillis ms of it in garbage collection: a GC pause, not the step, may be the cause)" else ""
+        val msg = if (running) {
+            "Loop '$name' step has been running for $ms ms in $what$gc (still running; the loop thread's stack is the trace)"
+        } else {
+            "Loop '$name' step took $ms ms in $what"
+        }
+        val trace = SlowStepTrace(msg)
+        if (stack != null) trace.stackTrace = stack
+        reportWarning(msg, trace)
+    }
+
+    private fun fireTimer(t: TimerNode) {
+        try {
+            t.run() // a task's timer: one step of the task, with its context
+        } catch (e: Throwable) {
+            reportError("exception in a timer callback", e)
+        }
+    }
+
+    override fun liveTasksFromAnyThread(waitMillis: Long): List<TaskCore> {
+        val t = thread
+        if (t == null || Thread.currentThread() === t) return registry.snapshot()
+        if (stopped || virtual != null) return registry.racySnapshot() // a test loop runs only when driven: read it as it is
+        val f = java.util.concurrent.FutureTask<List<TaskCore>> { registry.snapshot() }
+        postRemote(f)
+        return try {
+            f.get(waitMillis, TimeUnit.MILLISECONDS)
+        } catch (e: Exception) {
+            f.cancel(false)
+            registry.racySnapshot()
+        }
+    }
+
+    private fun fireDueTimers(timed: Boolean = false): Int {
         if (timers.isEmpty()) return 0
         val vt = virtual
         val now = if (vt == null) System.nanoTime() else vt.now
@@ -246,11 +335,7 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
             if (vt != null && t.isTimeout && (fired > 0 || !local.isEmpty() || !remote.isEmpty())) break
             timers.poll()
             fired++
-            try {
-                t.onTimer()
-            } catch (e: Throwable) {
-                reportError("exception in a timer callback", e)
-            }
+            if (timed) runTimed(t, true) else fireTimer(t)
         }
         return fired
     }
@@ -616,6 +701,7 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
                     closing = true
                     if (thread == null) { // never started
                         stopped = true
+                        LoopCore.ended(this)
                         terminated.countDown()
                         return
                     }
@@ -652,11 +738,19 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
         /** A loop with its own daemon thread, running until [close]. */
         @JvmStatic
         public fun start(name: String): EventLoopCore {
-            val loop = EventLoopCore(name, null)
+            return start(name, DebugSettings.FROM_SYSTEM_PROPERTY, null)
+        }
+
+        /** As [start], with debug settings (null: none) and context hooks of this loop only (null: none). */
+        @JvmStatic
+        public fun start(name: String, debug: DebugSettings?, hooks: Array<ContextHook>?): EventLoopCore {
+            if (debug != null) DebugSettings.anyLoop = true
+            val loop = EventLoopCore(name, null, debug, hooks)
             loop.ownsThread = true
             val t = LoopThread(loop, "aio4j-loop-$name")
             loop.thread = t
             t.start()
+            loop.startWatchdog()
             return loop
         }
 
@@ -666,7 +760,11 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
          * @throws IllegalStateException if the calling thread already runs a loop
          */
         @JvmStatic
-        public fun driveOnCurrentThread(name: String): EventLoopCore {
+        public fun driveOnCurrentThread(name: String): EventLoopCore = driveOnCurrentThread(name, DebugSettings.FROM_SYSTEM_PROPERTY, null)
+
+        /** As [driveOnCurrentThread], with debug settings and context hooks of this loop only (null: none). */
+        @JvmStatic
+        public fun driveOnCurrentThread(name: String, debug: DebugSettings?, hooks: Array<ContextHook>?): EventLoopCore {
             val cur = LoopCore.current()
             check(cur == null) {
                 if (cur is EventLoopCore && cur.virtual != null && !cur.driving) {
@@ -675,9 +773,10 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
                     "Loop.run cannot be called from a thread that runs a loop ($cur); create a task with Async.task or Loop.task instead"
                 }
             }
-            val loop = EventLoopCore(name, null)
+            val loop = EventLoopCore(name, null, debug, hooks)
             loop.thread = Thread.currentThread()
             CURRENT.set(loop)
+            loop.startWatchdog()
             return loop
         }
 
@@ -699,7 +798,7 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
                     "a TestLoop cannot be created on a thread that runs a loop ($cur)"
                 }
             }
-            val loop = EventLoopCore(name, VirtualTime(autoAdvance, wallClockNanos, maxStepsPerInstant))
+            val loop = EventLoopCore(name, VirtualTime(autoAdvance, wallClockNanos, maxStepsPerInstant), null, null)
             loop.thread = Thread.currentThread()
             CURRENT.set(loop)
             return loop
@@ -716,7 +815,16 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
     /** Ends a driven loop: the calling thread stops being its thread. */
     public fun release() {
         if (CURRENT.get() === this) CURRENT.remove()
+        LoopCore.ended(this)
         terminated.countDown()
+    }
+
+    private fun startWatchdog() {
+        val d = debug ?: return
+        if (!d.watchdog || d.slowStepNanos <= 0) return
+        val w = Watchdog(this, d.slowStepNanos)
+        watchdog = w
+        w.start()
     }
 
     private class LoopThread(val loop: EventLoopCore, name: String) : Thread(name) {
@@ -729,6 +837,7 @@ public class EventLoopCore private constructor(name: String, vt: VirtualTime?) :
                 while (!loop.closing) loop.runOnce { loop.closing }
                 loop.shutdownOnLoopThread()
             } finally {
+                LoopCore.ended(loop)
                 loop.terminated.countDown()
             }
         }

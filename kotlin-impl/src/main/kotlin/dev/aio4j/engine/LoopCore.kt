@@ -15,6 +15,10 @@ import java.util.function.BiConsumer
 public abstract class LoopCore internal constructor(
     /** A name for thread names, diagnostics and `toString()`. */
     @JvmField public val name: String,
+    /** Debug mode's settings, or null (the normal case: then a step costs one null check more). */
+    @JvmField public val debug: DebugSettings? = null,
+    /** Context hooks of this loop only (besides the process-wide ones), or null. */
+    @JvmField public val contextHooks: Array<ContextHook>? = null,
 ) : Executor {
     /** The public `dev.aio4j.Loop` that fronts this core (set once by the Java side). */
     @Volatile
@@ -114,6 +118,61 @@ public abstract class LoopCore internal constructor(
     /** Tasks of this loop that have not completed, in creation order where the loop keeps one. */
     public fun pendingTasks(): List<TaskCore> = registry.snapshot().filter { !it.isDone }
 
+    /** Steps run so far, where the loop counts them (a single-threaded loop: always; the shared loop: in debug mode). */
+    public open fun stepsTotal(): Long = 0L
+
+    /** Steps that took longer than the debug mode's threshold. */
+    @Volatile
+    @JvmField
+    public var slowSteps: Long = 0L
+
+    /** Work ready to run now (a snapshot, read from any thread); -1 where unknown. */
+    public open fun readyQueueLength(): Int = -1
+
+    /** Live tasks now (a snapshot; racy but safe from any thread). */
+    public fun liveTaskCount(): Int = registry.size()
+
+    /** Timers pending (a snapshot, read from any thread); -1 where unknown. */
+    public open fun timerCount(): Int = -1
+
+    /**
+     * The live tasks, read from any thread: a single-threaded loop lists them on its own thread
+     * (waiting up to [waitMillis]); a loop that does not answer in time (its thread is stuck in one
+     * step) is read without its help, which is safe but may miss tasks created or finished meanwhile.
+     */
+    public open fun liveTasksFromAnyThread(waitMillis: Long): List<TaskCore> = liveTasks()
+
+    /** Debug mode: [core] was created; returns its side record, or the context snapshot alone, or null. */
+    internal fun sideFor(ctx: ContextSnapshot?): Any? {
+        val d = debug ?: return ctx
+        return TaskDebug(time(), if (d.creationSites) CreationSites.capture() else null, ctx)
+    }
+
+    /**
+     * A resource was left open: a lock held by a task that finished, a stream iterator nobody
+     * closed. Reported once at WARNING, through the exception handler if set (its throwable's
+     * stack is where the resource was created, when known).
+     */
+    public fun reportLeftOpen(what: String, createdAt: Array<StackTraceElement>?) {
+        val t = SlowStepTrace("$what${CreationSites.suffix(createdAt)}")
+        if (createdAt != null) t.stackTrace = createdAt
+        reportWarning("Resource left open: $what${CreationSites.suffix(createdAt)} (loop $name)", t)
+    }
+
+    /** A warning (a slow step, a resource left open): to the exception handler if set, else `System.Logger` at WARNING. */
+    public fun reportWarning(message: String, trace: Throwable) {
+        val h = handler
+        if (h != null) {
+            try {
+                h.accept(message, trace)
+                return
+            } catch (t: Throwable) {
+                LOGGER.log(System.Logger.Level.ERROR, "exception handler of loop $name failed", t)
+            }
+        }
+        LOGGER.log(System.Logger.Level.WARNING, message, trace)
+    }
+
     /** Sets the handler for failures nobody observed; null restores logging through `System.Logger`. */
     public fun setExceptionHandler(h: BiConsumer<String, Throwable>?) {
         handler = h
@@ -144,6 +203,20 @@ public abstract class LoopCore internal constructor(
 
     public companion object {
         internal val LOGGER: System.Logger = System.getLogger("dev.aio4j")
+
+        private val ALL: MutableSet<LoopCore> = java.util.concurrent.ConcurrentHashMap.newKeySet()
+
+        /** Every loop that runs now (the shared loop once used), for `Async.dumpTasks()` and the JFR statistics. */
+        @JvmStatic
+        public fun allLoops(): List<LoopCore> = ArrayList(ALL)
+
+        internal fun opened(l: LoopCore) {
+            ALL.add(l)
+        }
+
+        internal fun ended(l: LoopCore) {
+            ALL.remove(l)
+        }
         internal const val MAX_INLINE_DEPTH = 64
 
         /** The loop whose thread is the calling thread, or null. */
@@ -163,9 +236,11 @@ public abstract class LoopCore internal constructor(
 
 /** A user's Runnable on a loop: a throw goes to the loop's exception handler, never kills the loop. */
 internal class UserRunnable(private val loop: LoopCore, private val r: Runnable) : Runnable {
+    private val context: ContextSnapshot? = Contexts.capture(loop)
+
     override fun run() {
         try {
-            r.run()
+            Contexts.runWith(context, r)
         } catch (t: Throwable) {
             loop.reportError("exception in callback $r", t)
         }
@@ -174,7 +249,7 @@ internal class UserRunnable(private val loop: LoopCore, private val r: Runnable)
 
 /** A child-done notification that had to travel to another thread (or break a deep chain). */
 internal class Delivery(
-    private val target: TaskCore,
+    @JvmField val target: TaskCore,
     private val tag: Int,
     private val value: Any?,
     private val error: Throwable?,

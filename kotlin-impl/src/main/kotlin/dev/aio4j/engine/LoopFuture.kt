@@ -51,13 +51,18 @@ public abstract class LoopFuture<T> protected constructor(
     internal val loopCore: LoopCore?
         get() {
             val l = link
-            return if (l is TaskCore) l.loop else l as LoopCore?
+            return if (l is TaskCore) l.loop else if (l is ContextLink) l.loop else l as LoopCore?
         }
 
     /** The task core behind a `Task`, else null. */
     @get:JvmSynthetic
     internal val taskCore: TaskCore?
         get() = link as? TaskCore
+
+    /** The context captured when the future was made (a waiter, with a context propagator registered), or null. */
+    @get:JvmSynthetic
+    internal val extraLink: ContextLink?
+        get() = link as? ContextLink
 
     // ---------------------------------------------------------------- engine side
 
@@ -118,14 +123,6 @@ public abstract class LoopFuture<T> protected constructor(
         isCompletedExceptionally -> "failed"
         else -> "done"
     }
-
-    /**
-     * For dumps: the pending stage this one is waiting on, one step down a composed chain (what a
-     * composition's function returned, else the stage it was derived from), or null if this is
-     * where the waiting happens (a task, a waiter, a timer) or it is done.
-     */
-    @JvmSynthetic
-    internal open fun awaitedStage(): Any? = null
 
     /** Whether someone looked at the outcome (a failure is then not "never retrieved"); true by default. */
     protected open fun wasObserved(): Boolean = true
@@ -343,6 +340,24 @@ private class CopyInto<T>(private val copy: Derived<T>) : BiConsumer<T, Throwabl
     }
 }
 
+/** For dumps: what a chain of derived stages is really waiting for. */
+public object Chains {
+    /**
+     * The innermost stage [stage] waits for: following a pending derived stage to the stage its
+     * composition awaits, or to its source, until a stage that is not derived (a task, a waiter, a
+     * foreign future) or a derived stage that is done. Bounded: never loops forever.
+     */
+    @JvmStatic
+    public fun waitedOn(stage: Any?): Any? {
+        var s = stage
+        var n = 0
+        while (s is Derived<*> && n++ < 100_000) {
+            s = s.waitsOn() ?: return s
+        }
+        return s
+    }
+}
+
 /**
  * A stage derived from an aio4j future ([parent], the stage it was made from) by `thenApply`,
  * `thenCompose`, `whenComplete`, ...: completed by the JDK's own machinery, cancelled by the rules
@@ -378,6 +393,13 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
         var p = parent
         while (p is Derived<*>) p = p.parent
         return p
+    }
+
+    /** For dumps: the stage this pending stage waits on next (its composition's inner stage, else its parent), or null. */
+    internal fun waitsOn(): Any? {
+        if (isDone) return null
+        val i = inner
+        return if (i != null && i !== COMPOSING && i !== CANCEL_MARK) i else parent
     }
 
     /** Marks this stage as the result of a composition (once the JDK made it, before anyone else sees it). */
@@ -497,15 +519,6 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
                 }
             }
         }
-    }
-
-    @JvmSynthetic
-    override fun awaitedStage(): Any? {
-        if (isDone) return null
-        val i = inner
-        if (i is CompletionStage<*> && !TaskCore.isStageDone(i)) return i
-        val p = parent
-        return if (p != null && !p.isDone) p else null
     }
 
     override fun toString(): String {

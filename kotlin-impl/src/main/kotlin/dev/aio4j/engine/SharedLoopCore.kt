@@ -9,7 +9,17 @@ import kotlin.coroutines.EmptyCoroutineContext
  * The process-wide multi-threaded loop: task code runs on `Dispatchers.Default`'s workers (as
  * many as cores), timers on one daemon thread that hands each expiry to a worker. It never closes.
  */
-public class SharedLoopCore private constructor() : LoopCore("shared") {
+public class SharedLoopCore private constructor() : LoopCore("shared", DebugSettings.FROM_SYSTEM_PROPERTY, null) {
+    private val stepCount: java.util.concurrent.atomic.LongAdder? = if (debug != null) java.util.concurrent.atomic.LongAdder() else null
+
+    init {
+        LoopCore.opened(this)
+    }
+
+    override fun stepsTotal(): Long = stepCount?.sum() ?: 0L
+
+    override fun timerCount(): Int = timer.size()
+
     override val registry: TaskRegistry = TaskRegistry(true)
     override val isSingleThreaded: Boolean get() = false
     override val isClosed: Boolean get() = false
@@ -53,9 +63,25 @@ public class SharedLoopCore private constructor() : LoopCore("shared") {
             }
             w.running++
             try {
-                r.run()
+                if (debug == null) r.run() else runTimed(r, debug)
             } finally {
                 w.running--
+            }
+        }
+
+        /** Debug mode: counts the step and reports it if slow (no watchdog on the shared loop: its workers are kotlinx's). */
+        private fun runTimed(r: Runnable, d: DebugSettings) {
+            stepCount?.increment()
+            val start = System.nanoTime()
+            try {
+                r.run()
+            } finally {
+                val took = System.nanoTime() - start
+                if (d.slowStepNanos in 1 until took) {
+                    slowSteps++
+                    val msg = "Loop 'shared' step took ${took / 1_000_000} ms in ${Jfr.describeStep(r)}"
+                    reportWarning(msg, SlowStepTrace(msg))
+                }
             }
         }
 
@@ -132,6 +158,8 @@ public class SharedLoopCore private constructor() : LoopCore("shared") {
         fun unschedule(node: TimerNode) {
             synchronized(lock) { heap.remove(node) }
         }
+
+        fun size(): Int = synchronized(lock) { heap.size }
 
         private fun runTimers() {
             var due = ArrayList<TimerNode>(BATCH)

@@ -90,13 +90,24 @@ internal class CurrentTaskElement(private val core: TaskCore) : ThreadContextEle
         if (!loop.isLoopThread() || context[ContinuationInterceptor] !== loop.dispatcher) return NOT_SET
         val prev = loop.currentTask()
         loop.setCurrentTask(core)
-        return prev
+        val ctx = Contexts.of(core.side) ?: return prev
+        return StepState(prev, ctx, Contexts.install(ctx)) // the coroutine's step runs with its task's context
     }
 
     override fun restoreThreadContext(context: CoroutineContext, oldState: Any?) {
         if (oldState === NOT_SET) return
+        if (oldState is StepState) {
+            try {
+                core.afterStep(oldState.ctx, oldState.prev)
+            } finally {
+                core.loop.setCurrentTask(oldState.task)
+            }
+            return
+        }
         core.loop.setCurrentTask(oldState as TaskCore?)
     }
+
+    private class StepState(@JvmField val task: TaskCore?, @JvmField val ctx: ContextSnapshot, @JvmField val prev: Array<Any?>)
 
     companion object Key : CoroutineContext.Key<CurrentTaskElement> {
         private val NOT_SET = Any()

@@ -116,8 +116,21 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
 
     @JvmField internal var regPrev: TaskCore? = null
     @JvmField internal var regNext: TaskCore? = null
-    @JvmField internal var regStripe: Int = 0
-    @JvmField internal var registered: Boolean = false
+    /** The registry stripe the task is linked in, or -1 while it is not registered (one int for both: the task stays its size). */
+    @JvmField internal var regStripe: Int = -1
+
+    /** True while the task is in its loop's registry. */
+    internal val registered: Boolean get() = regStripe >= 0
+
+    /**
+     * The optional per-task data, in one field: null (the normal case), the [ContextSnapshot] the
+     * task's steps run with (when a context propagator is registered), or a [TaskDebug] record on a
+     * debug loop (which holds the snapshot then). Written by the task's own steps.
+     */
+    @JvmField internal var side: Any? = Contexts.capture(loop).let { if (loop.debug == null) it else loop.sideFor(it) }
+
+    /** The task's debug record (creation time and site) on a debug loop, else null. */
+    public fun debugRecord(): TaskDebug? = side as? TaskDebug
 
     /** True once the public future is complete. */
     public val isDone: Boolean get() = host!!.isDone
@@ -137,7 +150,48 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
     internal open val startsInline: Boolean get() = false
 
     override fun run() {
-        if (state == NEW) startNow() else onTimer()
+        step { if (state == NEW) startNow() else onTimer() }
+    }
+
+    /** Fires this task's timer as one of its steps (with its context installed). */
+    internal fun fireTimer() {
+        step { onTimer() }
+    }
+
+    /**
+     * Runs [block] as one step of this task: with its context installed when it has one (then the
+     * changes the step made are kept for the task's next steps, and the thread gets back what it
+     * had, on every exit path). Without a context: one null check.
+     */
+    private inline fun step(block: () -> Unit) {
+        val sd = side
+        if (sd == null) {
+            block()
+            return
+        }
+        val ctx = Contexts.of(sd)
+        if (ctx == null) {
+            block()
+            return
+        }
+        val prev = Contexts.install(ctx)
+        try {
+            block()
+        } finally {
+            afterStep(ctx, prev)
+        }
+    }
+
+    internal fun afterStep(ctx: ContextSnapshot, prev: Array<Any?>) {
+        try {
+            val now = Contexts.recapture(ctx)
+            if (now !== ctx) {
+                val sd = side
+                if (sd is TaskDebug) sd.ctx = now else side = now
+            }
+        } finally {
+            Contexts.restore(ctx, prev)
+        }
     }
 
     internal fun startNow() {
@@ -173,6 +227,10 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
     override fun onTimer() {}
 
     internal fun onChildDoneGuarded(tag: Int, value: Any?, error: Throwable?) {
+        step { onChildDoneUnguarded(tag, value, error) }
+    }
+
+    private fun onChildDoneUnguarded(tag: Int, value: Any?, error: Throwable?) {
         try {
             onChildDone(tag, value, error)
         } catch (t: Throwable) {
@@ -182,6 +240,10 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
     }
 
     internal fun onCancelledGuarded() {
+        step { onCancelledUnguarded() }
+    }
+
+    private fun onCancelledUnguarded() {
         try {
             onCancelled()
         } catch (t: Throwable) {
@@ -202,6 +264,7 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
     /** Fails the task with [error] (a `CancellationException` makes it cancelled); false if it was already done. */
     public fun failWith(error: Throwable): Boolean {
         if (!host!!.failInternal(error)) return false
+        Jfr.SINK.taskEnded(this, error)
         notifyListeners(null, error)
         return true
     }
@@ -221,7 +284,16 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
         if (state == FINISHED) return
         state = FINISHED
         loop.registry.remove(this)
+        val sd = side
+        if (sd is TaskDebug) reportHeld(sd)
         onFinished()
+    }
+
+    /** Debug mode: the task finished while holding a lock (or another resource it took): report each, once. */
+    private fun reportHeld(d: TaskDebug) {
+        for (r in d.heldNow()) {
+            loop.reportLeftOpen("${TaskCode.taskName(this)} finished while holding $r", d.site)
+        }
     }
 
     /** Runs right after [finish] marked the task finished (on the thread that finished it, normally its loop). */
@@ -415,13 +487,6 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
             }
         }
 
-        /**
-         * For dumps: the pending stage [stage] waits on, one step down a composed chain of aio4j
-         * stages, or null if [stage] is where the waiting happens or is not an aio4j stage.
-         */
-        @JvmStatic
-        public fun awaitedStageOf(stage: Any?): Any? = (stage as? LoopFuture<*>)?.awaitedStage()
-
         /** True if [stage] is complete right now. */
         @JvmStatic
         public fun isStageDone(stage: CompletionStage<*>): Boolean {
@@ -445,7 +510,7 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
 }
 
 /** Runs a task's [TaskCore.onCancelled] on its loop. */
-internal class CancelPropagation(private val core: TaskCore) : Runnable {
+internal class CancelPropagation(@JvmField val core: TaskCore) : Runnable {
     override fun run() {
         core.onCancelledGuarded()
     }

@@ -21,7 +21,6 @@ internal class TaskRegistry(private val concurrent: Boolean) {
             return
         }
         val s = (Thread.currentThread().id.toInt() * 0x9E3779B9.toInt()).ushr(16) and (stripes - 1)
-        core.regStripe = s
         synchronized(locks[s]) {
             link(s, core)
             counts[s]++
@@ -34,6 +33,7 @@ internal class TaskRegistry(private val concurrent: Boolean) {
             return
         }
         val s = core.regStripe
+        if (s < 0) return // not registered (or removed already)
         synchronized(locks[s]) { if (unlink(s, core)) counts[s]-- }
     }
 
@@ -54,6 +54,28 @@ internal class TaskRegistry(private val concurrent: Boolean) {
         return out
     }
 
+    /**
+     * A snapshot read without the owner's cooperation (a single-threaded loop whose thread is stuck,
+     * or a test loop between its driving calls): never throws, never loops forever; may miss tasks
+     * that were linked or unlinked meanwhile.
+     */
+    fun racySnapshot(): List<TaskCore> {
+        if (concurrent) return snapshot()
+        val out = ArrayList<TaskCore>()
+        try {
+            var c = heads[0]
+            val bound = plainCount + 10_000
+            while (c != null && out.size < bound) {
+                if (c.registered) out.add(c)
+                c = c.regNext
+            }
+        } catch (t: Throwable) {
+            // a link changed under us: what was read so far is the snapshot
+        }
+        out.reverse()
+        return out
+    }
+
     private fun collect(s: Int, out: MutableList<TaskCore>) {
         // newest first in the list; report oldest first
         val start = out.size
@@ -71,12 +93,12 @@ internal class TaskRegistry(private val concurrent: Boolean) {
         core.regNext = h
         if (h != null) h.regPrev = core
         heads[s] = core
-        core.registered = true
+        core.regStripe = s
     }
 
     private fun unlink(s: Int, core: TaskCore): Boolean {
-        if (!core.registered) return false
-        core.registered = false
+        if (core.regStripe < 0) return false
+        core.regStripe = -1
         val p = core.regPrev
         val n = core.regNext
         if (p == null) heads[s] = n else p.regNext = n

@@ -46,7 +46,9 @@ public class ThreadCore(loop: LoopCore, private val executor: Executor, callable
         override fun run() {
             started = true
             try {
-                super.run()
+                // the context of the code that called toThread (captured when the task was made), around the callable
+                val ctx = Contexts.of(side)
+                if (ctx == null) super.run() else Contexts.runWith(ctx) { super.run() }
             } finally {
                 finishOnLoop(false)
                 loop.virtual?.endJob()

@@ -111,6 +111,7 @@ public class WaitForCore private constructor(
      */
     private fun timedOut(): TimeoutException {
         val what = if (body != null) TaskCode.taskName(this) else TaskCode.describeStage(given!!)
+        Jfr.SINK.timeoutFired(if (body != null) "timeout" else "waitFor", what, timeoutNanos)
         return TimeoutException("$what timed out after $timeout")
     }
 

@@ -53,7 +53,9 @@ public final class Tour {
             new Section("stream of HTTP pages, fetched as needed", dev.aio4j.samples.streams.HttpPagination::run),
             new Section("a kotlin flow consumed from java, and back", dev.aio4j.samples.streams.FlowFromJava::run),
             new Section("redis: the seed's master/worker on a RedisQueue", dev.aio4j.samples.redis.RedisMasterWorker::run),
-            new Section("redis: two worker processes, one killed halfway, no job lost", dev.aio4j.samples.redis.RedisKilledWorker::run)
+            new Section("redis: two worker processes, one killed halfway, no job lost", dev.aio4j.samples.redis.RedisKilledWorker::run),
+            new Section("seeing inside: a hung program diagnosed with a task dump", dev.aio4j.samples.inside.HungProgram::run),
+            new Section("seeing inside: a request id in the MDC on every line of its request", dev.aio4j.samples.inside.RequestIdInMdc::run)
     );
 
     public static void main(String[] args) throws Exception {

@@ -1,6 +1,8 @@
 package dev.aio4j.engine.sync
 
+import dev.aio4j.engine.DebugSettings
 import dev.aio4j.engine.LoopCore
+import dev.aio4j.engine.TaskCore
 import java.util.concurrent.CompletableFuture
 
 /** What `withLock` / `withPermit` need from a lock or a semaphore. */
@@ -33,6 +35,18 @@ public class LockCore : Guard {
      */
     private var handedTo: Waiter<*>? = null
 
+    /** Debug mode only: the task that holds the lock, and the tasks whose waiters are queued (guarded by the monitor). */
+    private var owner: TaskCore? = null
+    private var waitingTasks: java.util.IdentityHashMap<Waiter<*>, TaskCore>? = null
+
+    /** Debug mode: the lock now belongs to [t] (the current task, or the task whose waiter it was handed to). */
+    private fun noteOwner(t: TaskCore?) {
+        owner = t
+        t?.debugRecord()?.hold(this)
+    }
+
+    private fun currentDebugTask(): TaskCore? = LoopCore.current()?.currentTask()?.takeIf { it.debugRecord() != null }
+
     /** True while someone holds the lock (or it has been handed to a waiter whose future is on its way). */
     public val isLocked: Boolean get() = locked
 
@@ -42,6 +56,7 @@ public class LockCore : Guard {
             false
         } else {
             locked = true
+            if (DebugSettings.anyLoop) noteOwner(currentDebugTask())
             true
         }
     }
@@ -51,10 +66,15 @@ public class LockCore : Guard {
         synchronized(this) {
             if (!locked) {
                 locked = true
+                if (DebugSettings.anyLoop) noteOwner(currentDebugTask())
                 return Ready.VOID
             }
             val w = LockWaiter(this, LoopCore.current())
             waiters.add(w)
+            if (DebugSettings.anyLoop) {
+                val t = currentDebugTask()
+                if (t != null) (waitingTasks ?: java.util.IdentityHashMap<Waiter<*>, TaskCore>().also { waitingTasks = it })[w] = t
+            }
             return w
         }
     }
@@ -90,6 +110,13 @@ public class LockCore : Guard {
         val w = waiters.pollLive()
         if (w == null) locked = false
         handedTo = w
+        val o = owner
+        if (o != null) {
+            o.debugRecord()?.unhold(this)
+            owner = null
+        }
+        val wt = waitingTasks
+        if (wt != null && w != null) noteOwner(wt.remove(w))
         return w
     }
 
@@ -104,6 +131,11 @@ public class LockCore : Guard {
         return false
     }
 
+    /** Debug mode: a withdrawn waiter's task no longer waits (under the monitor). */
+    internal fun forgetWaiter(w: Waiter<*>) {
+        waitingTasks?.remove(w)
+    }
+
     /** Number of queued waiters (withdrawn ones leave at once). */
     public fun waiterCount(): Int = synchronized(this) { waiters.size }
 
@@ -114,11 +146,13 @@ public class LockCore : Guard {
             l = locked
             n = waiters.size
         }
-        return "AsyncLock[${if (l) "locked" else "unlocked"}, waiters=$n]"
+        val o = owner
+        val by = if (!l || o == null) "" else " by ${if (o.isFinished) "finished " else ""}${o.host?.labelInternal()}"
+        return "AsyncLock[${if (l) "locked" else "unlocked"}$by, waiters=$n]"
     }
 }
 
-internal class LockWaiter(private val owner: LockCore, loop: LoopCore?) : Waiter<Void?>(loop) {
+internal class LockWaiter(private val owner: LockCore, loop: LoopCore?) : Waiter<Void?>(loop, 0) {
     override fun awaitedDescription(): String = owner.toString()
 
     override val what: String get() = "AsyncLock.acquire()"
@@ -128,6 +162,9 @@ internal class LockWaiter(private val owner: LockCore, loop: LoopCore?) : Waiter
     }
 
     override fun unlink() {
-        synchronized(owner) { owner.waiters.remove(this) }
+        synchronized(owner) {
+            owner.waiters.remove(this)
+            owner.forgetWaiter(this)
+        }
     }
 }

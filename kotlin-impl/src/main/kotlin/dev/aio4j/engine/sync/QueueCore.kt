@@ -409,7 +409,7 @@ public class QueueCore(
  * item is promised) → TAKEN (it took the head item; the future completes with it), or FAILING →
  * FAILED (shutdown), or → CANCELLED from WAITING, WOKEN or FAILING.
  */
-internal class GetWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter<Any?>(loop) {
+internal class GetWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter<Any?>(loop, 2) {
     override fun awaitedDescription(): String = owner.toString()
 
     /** Guarded by the queue's monitor. */
@@ -431,7 +431,7 @@ internal class GetWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter
 /** Where a [GetWaiter] stands; see there. */
 internal enum class GetState { WAITING, WOKEN, TAKEN, FAILING, FAILED, CANCELLED }
 
-internal class PutWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter<Void?>(loop) {
+internal class PutWaiter(private val owner: QueueCore, loop: LoopCore?) : Waiter<Void?>(loop, 2) {
     override fun awaitedDescription(): String = owner.toString()
 
     override val what: String get() = "AsyncQueue.put()"

@@ -110,7 +110,7 @@ public class SemaphoreCore(initial: Int, bounded: Boolean) : Guard {
     }
 }
 
-internal class SemaphoreWaiter(private val owner: SemaphoreCore, loop: LoopCore?) : Waiter<Void?>(loop) {
+internal class SemaphoreWaiter(private val owner: SemaphoreCore, loop: LoopCore?) : Waiter<Void?>(loop, 1) {
     override fun awaitedDescription(): String = owner.toString()
 
     override val what: String get() = "AsyncSemaphore.acquire()"

@@ -1,5 +1,7 @@
 package dev.aio4j.engine.sync
 
+import dev.aio4j.engine.Contexts
+import dev.aio4j.engine.Jfr
 import dev.aio4j.engine.LoopCore
 import dev.aio4j.engine.LoopFuture
 import dev.aio4j.engine.Outcomes
@@ -40,7 +42,9 @@ import java.util.function.BiConsumer
 public abstract class Waiter<T> internal constructor(
     /** The loop the waiter was created on (its continuation runs there), or null. */
     loop: LoopCore?,
-) : LoopFuture<T>(loop), LoopCore.Undroppable {
+    /** Which JFR wait event times it (0 lock, 1 semaphore, 2 queue), or -1 for none (not kept: the event knows). */
+    jfrKind: Int = -1,
+) : LoopFuture<T>(if (jfrKind < 0) Contexts.linkFor(loop) else Contexts.linkFor(loop, jfrKind)), LoopCore.Undroppable {
     @JvmField internal var prev: Waiter<*>? = null
     @JvmField internal var next: Waiter<*>? = null
     @JvmField internal var list: WaitList? = null
@@ -101,7 +105,14 @@ public abstract class Waiter<T> internal constructor(
 
     /** Runs on the waiter's loop (or inline): the delivery itself. */
     override fun run() {
-        deliver()
+        val x = extraLink
+        if (x == null) {
+            deliver()
+            return
+        }
+        if (x.waitEvent != null) Jfr.SINK.endWait(x.waitEvent, this)
+        val ctx = x.ctx
+        if (ctx == null) deliver() else Contexts.runWith(ctx) { deliver() } // its continuation runs with the waiting code's context
     }
 
     internal open fun deliver() {
@@ -304,8 +315,8 @@ internal object Inline {
         }
         d.active = true
         try {
-            w.deliver()
-            while (true) (d.queue.pollFirst() ?: break).deliver()
+            w.run()
+            while (true) (d.queue.pollFirst() ?: break).run()
         } finally {
             d.active = false
         }
