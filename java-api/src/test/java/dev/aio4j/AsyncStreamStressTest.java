@@ -61,7 +61,16 @@ class AsyncStreamStressTest {
          * balances).
          */
         void checkEventually(String what) {
-            Support.awaitTrue(() -> cleanedUp() && balanced());
+            try {
+                Support.awaitTrue(() -> cleanedUp() && balanced());
+            } catch (AssertionError e) {
+                Set<Integer> missing = new java.util.TreeSet<>(emitted);
+                missing.removeAll(delivered);
+                missing.removeAll(discarded);
+                throw new AssertionError(what + ": generators started " + started + ", cleaned up " + cleanup + "; emitted " + emitted.size()
+                        + ", delivered " + delivered.size() + ", discarded " + discarded.size() + ", neither: " + missing
+                        + "\n" + Async.dumpTasks(), e);
+            }
             // what may only get worse once seen: checked after the accounts balanced
             assertEquals(0, duplicates.get(), what + ": an item was delivered or discarded twice");
             for (Integer x : discarded) assertTrue(!delivered.contains(x), what + ": both delivered and discarded: " + x);
