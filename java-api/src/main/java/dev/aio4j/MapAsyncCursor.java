@@ -130,7 +130,7 @@ final class MapAsyncCursor<T, R> implements Cursor<R> {
                 return StreamRun.done(null);
             }
             s.stage = st;
-            // dropped: the task was cancelled (dropAll), and it cancels `st` from its root when this body returns
+            if (s.dropped) StreamRun.cancelStage(st);
             run.when(st, (v, err) -> done(s, v, err));
             return st.handle((v, err) -> null);
         });
@@ -176,10 +176,8 @@ final class MapAsyncCursor<T, R> implements Cursor<R> {
                 run.discard(discard, s.value);
                 s.value = null;
             } else {
-                // only through the task that awaits the call's stage: a second, direct cancel of the stage racing
-                // with the task's on another worker could end it before its own callback (the user's cleanup) ran
                 if (s.task != null) s.task.cancel("mapAsync: the stream failed or was cancelled");
-                else StreamRun.cancelStage(s.stage);
+                StreamRun.cancelStage(s.stage);
             }
         }
         slots.clear();

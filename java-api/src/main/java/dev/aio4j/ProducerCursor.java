@@ -69,10 +69,7 @@ final class ProducerCursor<T> implements Cursor<T> {
             }
             stage = s;
             s.whenComplete((v, e) -> channel.complete(e == null ? null : Outcomes.unwrap(e)));
-            // The task awaits the generator's chain, so cancelling the task (cancel() below, the run's group) is
-            // the one path that cancels the chain: from its root, so the generator's own callbacks (its cleanup)
-            // run. A second, direct cancel of `s` racing with it on another worker of the shared loop could end `s`
-            // between its parent's cancellation and the callback that parent was about to run: the cleanup lost.
+            if (cancelled) StreamRun.cancelStage(s);
             return s.handle((v, e) -> null);
         });
         if (task == null) channel.cancel();
@@ -88,9 +85,8 @@ final class ProducerCursor<T> implements Cursor<T> {
             return;
         }
         if (upstream != null) upstream.cancel();
-        // only through the task (see start()); without one (the group refused it) the body never ran
         if (task != null) task.cancel("the stream's consumer is gone");
-        else StreamRun.cancelStage(stage);
+        StreamRun.cancelStage(stage);
     }
 
     StreamChannel channel() {

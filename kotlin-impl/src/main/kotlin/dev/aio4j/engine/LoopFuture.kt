@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import java.util.concurrent.TimeUnit
 import java.util.function.BiConsumer
+import java.util.function.BiFunction
 import java.util.function.Function
 import java.util.function.Supplier
 
@@ -321,6 +322,49 @@ public abstract class LoopFuture<T> protected constructor(
 
     private fun composeLoop(): LoopCore = homeLoop() ?: LoopCore.currentOrShared()
 
+    // ---------------------------------------------------------------- two sources
+
+    // A stage of two sources waits on the other one too: cancelling it must end it even when this
+    // future (its parent) is already done (see Derived.cancelChain).
+
+    override fun <U, V> thenCombine(other: CompletionStage<out U>, fn: BiFunction<in T, in U, out V>): CompletableFuture<V> =
+        twoSources(super.thenCombine(other, fn))
+
+    override fun <U, V> thenCombineAsync(other: CompletionStage<out U>, fn: BiFunction<in T, in U, out V>): CompletableFuture<V> =
+        twoSources(super.thenCombineAsync(other, fn))
+
+    override fun <U, V> thenCombineAsync(
+        other: CompletionStage<out U>,
+        fn: BiFunction<in T, in U, out V>,
+        executor: Executor,
+    ): CompletableFuture<V> = twoSources(super.thenCombineAsync(other, fn, executor))
+
+    override fun <U> thenAcceptBoth(other: CompletionStage<out U>, action: BiConsumer<in T, in U>): CompletableFuture<Void> =
+        twoSources(super.thenAcceptBoth(other, action))
+
+    override fun <U> thenAcceptBothAsync(other: CompletionStage<out U>, action: BiConsumer<in T, in U>): CompletableFuture<Void> =
+        twoSources(super.thenAcceptBothAsync(other, action))
+
+    override fun <U> thenAcceptBothAsync(
+        other: CompletionStage<out U>,
+        action: BiConsumer<in T, in U>,
+        executor: Executor,
+    ): CompletableFuture<Void> = twoSources(super.thenAcceptBothAsync(other, action, executor))
+
+    override fun runAfterBoth(other: CompletionStage<*>, action: Runnable): CompletableFuture<Void> =
+        twoSources(super.runAfterBoth(other, action))
+
+    override fun runAfterBothAsync(other: CompletionStage<*>, action: Runnable): CompletableFuture<Void> =
+        twoSources(super.runAfterBothAsync(other, action))
+
+    override fun runAfterBothAsync(other: CompletionStage<*>, action: Runnable, executor: Executor): CompletableFuture<Void> =
+        twoSources(super.runAfterBothAsync(other, action, executor))
+}
+
+/** [stage], just made by the JDK for a stage of two sources, marked as such (see [Derived.markTwoSources]). */
+private fun <V> twoSources(stage: CompletableFuture<V>): CompletableFuture<V> {
+    (stage as? Derived<*>)?.markTwoSources()
+    return stage
 }
 
 /** How many already-complete compositions may nest on one thread before one continues on the loop instead. */
@@ -381,7 +425,7 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
     @JvmField
     var inner: Any? = null
 
-    /** True for the result of a composition. */
+    /** True for the result of a composition, or of two sources: a stage that waits on something besides its parent. */
     private val composing: Boolean get() = inner != null
 
     override fun readOnlyMessage(method: String): String =
@@ -399,7 +443,12 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
     internal fun waitsOn(): Any? {
         if (isDone) return null
         val i = inner
-        return if (i != null && i !== COMPOSING && i !== CANCEL_MARK) i else parent
+        return if (i != null && i !== COMPOSING && i !== CANCEL_MARK && i !== OTHER_SOURCE) i else parent
+    }
+
+    /** Marks this stage as one of two sources (`thenCombine`, ...; once the JDK made it, before anyone else sees it). */
+    fun markTwoSources() {
+        if (!isDone) INNER.lazySet(this, OTHER_SOURCE)
     }
 
     /** Marks this stage as the result of a composition (once the JDK made it, before anyone else sees it). */
@@ -419,7 +468,7 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
     private fun takeInner(): Any? {
         if (inner == null) return null // not a composition
         val prev = INNER.getAndSet(this, CANCEL_MARK)
-        return if (prev === COMPOSING || prev === CANCEL_MARK) null else prev
+        return if (prev === COMPOSING || prev === CANCEL_MARK || prev === OTHER_SOURCE) null else prev
     }
 
     /**
@@ -460,7 +509,7 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
             p = p.parent
         }
         var up = false
-        if (p != null && p !is Derived<*>) {
+        if (p != null && p !is Derived<*> && !p.isDone) {
             up = p.giveUpAsRoot(error)
             // a condition's wait completes once its lock is held again; so does every stage after it
             if (up && p.completesLate) return true
@@ -475,9 +524,25 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
                 if (d.endHere(null, up)) up = true
             }
         }
+        if (!up && inner == null && completingFromAbove()) {
+            // Someone else completed (or cancelled) a stage above, and nothing in between waits on
+            // anything else: that completion is on its way down to this stage (on the thread that made it,
+            // or queued on an executor) and will run this stage's own callback. Ending the stage here would
+            // skip that callback (the JDK runs it only for a stage still pending): the cleanup in
+            // `work().whenComplete(release)` lost when a cancel races with `work` completing or being
+            // cancelled on another thread. Too late to cancel: the stage completes as its source did.
+            return false
+        }
         val mine = endHere(error, up)
         takeInner()?.let { work.add(it) }
         return mine
+    }
+
+    /** True if a stage above is complete and every stage between it and this one is pending without waiting on anything else. */
+    private fun completingFromAbove(): Boolean {
+        var q = parent
+        while (q is Derived<*> && !q.isDone && q.inner == null) q = q.parent
+        return q != null && q.isDone
     }
 
     /** Ends this stage cancelled (or failed with [error]); a cancellation that came down from above counts. */
@@ -497,6 +562,10 @@ internal class Derived<U>(loop: LoopCore, private val parent: LoopFuture<*>?) : 
     private companion object {
         private val COMPOSING = Any()
         private val CANCEL_MARK = Any()
+
+        /** [inner] of a stage of two sources (`thenCombine`, ...): it also waits on the other source. */
+        private val OTHER_SOURCE = Any()
+
 
         @Suppress("UNCHECKED_CAST")
         private val INNER: AtomicReferenceFieldUpdater<Derived<*>, Any?> =
