@@ -96,25 +96,17 @@ final class StreamRun {
         f.whenComplete(r);
     }
 
-    /** Calls {@code k} with the outcome of {@code f} on the loop; inline if {@code f} is already done and we are on the loop. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Calls {@code k} once with the outcome of {@code f} (a failure unwrapped), on the loop under the
+     * run's monitor: {@link #await} with a one-off continuation, for a stage that waits too rarely to
+     * keep one of its own.
+     */
     <X> void when(CompletionStage<X> f, BiConsumer<? super X, Throwable> k) {
-        if (f instanceof Waiter<?> w) { // a hand-off of the run (or a primitive's waiter): one listener, no derived stage
-            boolean listening = w.listen((x, e) -> {
-                Throwable err = e == null ? null : Outcomes.unwrap(e);
-                if (loop.isLoopThread()) {
-                    synchronized (this) {
-                        k.accept((X) x, err);
-                    }
-                } else {
-                    post(() -> k.accept((X) x, err));
-                }
-            });
-            if (listening) return;
-        }
-        f.whenComplete((x, e) -> {
-            Throwable err = e == null ? null : Outcomes.unwrap(e);
-            onLoop(() -> k.accept(x, err));
+        await(f, new Resume<X>(this) {
+            @Override
+            void resume(X x, Throwable e) {
+                k.accept(x, e);
+            }
         });
     }
 

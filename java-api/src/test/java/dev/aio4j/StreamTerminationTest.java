@@ -153,4 +153,10 @@ class StreamTerminationTest {
         NullPointerException e = assertThrows(NullPointerException.class, () -> AsyncStream.of(1).via(s -> null));
         assertTrue(e.getMessage().contains("via"), e.getMessage());
     }
+
+    @Test
+    void aNullHookIsRefusedWhenTheStageIsMadeNotWhenItRuns() {
+        // refused at once, where the mistake is, rather than as a failure of some later run
+        assertThrows(NullPointerException.class, () -> AsyncStream.of(1).onTermination(null));
+    }
 }
