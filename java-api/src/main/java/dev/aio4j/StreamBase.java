@@ -267,7 +267,7 @@ abstract class StreamBase<T> implements AsyncStream<T> {
         Objects.requireNonNull(step, "step");
         return new ProducerStream<>(description + ".transform", run -> {
             Cursor<T> up = open(run, null);
-            return new Object[] {new TransformLoop<T, R>(run, up, step), up};
+            return new Object[] {new TransformLoop<T, R>(run, up, step, tailDiscard()), up};
         }, 0, Overflow.SUSPEND);
     }
 

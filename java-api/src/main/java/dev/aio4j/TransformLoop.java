@@ -5,6 +5,7 @@ import dev.aio4j.engine.Outcomes;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * The producer of {@code transform(step)}: pulls the upstream and calls the step for each item,
@@ -16,6 +17,7 @@ final class TransformLoop<T, R> implements AsyncGenerator<R> {
     private final StreamRun run;
     private final Cursor<T> upstream;
     private final Transformer<? super T, R> step;
+    private final Consumer<Object> upstreamDiscard; // the onDiscard stages right above this one (for the upstream's item type), or null
     private final StreamFuture<Void> done;
     private CompletionStage<?> current;
     private boolean cancelled;
@@ -23,10 +25,11 @@ final class TransformLoop<T, R> implements AsyncGenerator<R> {
     private final StreamRun.Resume<T> itemArrived;
     private final StreamRun.Resume<Object> stepDone;
 
-    TransformLoop(StreamRun run, Cursor<T> upstream, Transformer<? super T, R> step) {
+    TransformLoop(StreamRun run, Cursor<T> upstream, Transformer<? super T, R> step, Consumer<Object> upstreamDiscard) {
         this.run = run;
         this.upstream = upstream;
         this.step = step;
+        this.upstreamDiscard = upstreamDiscard;
         this.done = new StreamFuture<>(run.loop);
         this.itemArrived = new StreamRun.Resume<>(run) {
             @Override
@@ -70,6 +73,7 @@ final class TransformLoop<T, R> implements AsyncGenerator<R> {
 
     private boolean got(T x, Throwable e) {
         if (cancelled) {
+            run.discard(upstreamDiscard, x); // it arrived after the cancel: it never reaches the step (x null: nothing)
             done.fail(new CancellationException("the stream's consumer is gone"));
             return false;
         }
