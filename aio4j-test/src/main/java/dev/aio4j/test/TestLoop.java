@@ -1,6 +1,7 @@
 package dev.aio4j.test;
 
 import dev.aio4j.AsyncCallable;
+import dev.aio4j.DebugOptions;
 import dev.aio4j.Loop;
 import dev.aio4j.Task;
 import dev.aio4j.TaskInfo;
@@ -92,12 +93,12 @@ public final class TestLoop implements AutoCloseable {
     private final Set<Task<?>> background = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private boolean closed;
 
-    private TestLoop(TestLoopOptions options) {
+    private TestLoop(TestLoopOptions options, DebugOptions debug) {
         this.options = options;
         this.access = TestSupport.access();
         this.driver = Thread.currentThread();
         this.core = EventLoopCore.driveVirtual("test-" + IDS.incrementAndGet(), options.autoAdvance(),
-                options.wallClockTimeout().toNanos(), options.maxStepsPerInstant());
+                options.wallClockTimeout().toNanos(), options.maxStepsPerInstant(), access.debugSettings(debug));
         this.clock = Objects.requireNonNull(core.virtualTime());
         this.loop = access.newLoop(core);
     }
@@ -122,7 +123,25 @@ public final class TestLoop implements AutoCloseable {
      */
     public static TestLoop create(TestLoopOptions options) {
         Objects.requireNonNull(options, "options");
-        return new TestLoop(options);
+        return new TestLoop(options, null);
+    }
+
+    /**
+     * A test loop with {@code options} and debug mode set by {@code debug} (instead of by
+     * {@code -Daio4j.debug}), driven by the calling thread. With creation sites on
+     * ({@code DebugOptions.on().creationSites(true)}, as {@code -Daio4j.debug=true} has them),
+     * {@link #dump()} and the dumps of failures show where each task was created. A test loop times no steps: the slow-step threshold and the watchdog do not apply.
+     *
+     * @param options how it runs
+     * @param debug its debug mode ({@link DebugOptions#off()} turns it off even with {@code -Daio4j.debug=true})
+     * @return the loop, with its clock at zero
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the calling thread runs a loop or already drives an open test loop
+     */
+    public static TestLoop create(TestLoopOptions options, DebugOptions debug) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(debug, "debug");
+        return new TestLoop(options, debug);
     }
 
     /**
@@ -260,7 +279,9 @@ public final class TestLoop implements AutoCloseable {
     public void advanceTo(Duration sinceStart) {
         Objects.requireNonNull(sinceStart, "sinceStart");
         checkDriver("advanceTo");
-        long target = Delays.toNanos(sinceStart);
+        // past the end of the clock (about 146 years) counts as the end, as for advanceBy
+        long target = sinceStart.getSeconds() >= VirtualTime.MAX_NOW / 1_000_000_000L
+                ? VirtualTime.MAX_NOW : Math.min(sinceStart.toNanos(), VirtualTime.MAX_NOW);
         if (sinceStart.isNegative() || target < core.time()) {
             throw new IllegalArgumentException("the clock does not go back: advanceTo(" + sinceStart + ") at " + now());
         }
@@ -325,21 +346,24 @@ public final class TestLoop implements AutoCloseable {
     }
 
     /**
-     * A text dump of the loop: the virtual time, then each live task with its state, age, what it
-     * awaits and which tasks await it.
+     * A text dump of the loop as a tree: a header with the virtual time, the timers pending and the
+     * outside work outstanding, then each live task (its state, virtual age, what it awaits and which
+     * tasks await it), with the tasks that await it indented under it; tasks that await each other in
+     * a circle are printed as a cycle. In debug mode ({@code -Daio4j.debug=true}, or
+     * {@link #create(TestLoopOptions, DebugOptions)}) each task also shows where it was created.
      *
      * @return the dump, never null
      * @throws IllegalStateException if called from another thread than the creator's
      */
     public String dump() {
         checkThread("dump");
-        return dumpOf(access.tasks(core));
+        return dumpNow();
     }
 
-    private String dumpOf(List<TaskInfo> tasks) {
+    private String dumpNow() {
         String header = this + " at " + VirtualTimeStop.format(core.time()) + " virtual, "
                 + core.virtualPendingTimers() + " timers pending, " + clock.externalWork() + " outside jobs outstanding";
-        return access.dump(header, tasks);
+        return access.tree(header, core);
     }
 
     // ------------------------------------------------------------------ closing
@@ -375,18 +399,18 @@ public final class TestLoop implements AutoCloseable {
             for (Task<?> t : bg) t.cancel("TestLoop closed");
             core.virtualSettle();
         } catch (VirtualTimeStop s) {
-            settling = new AssertionError("while closing: " + s.getMessage());
+            settling = new StuckLoopError("while closing: " + s.getMessage() + "\n" + dumpNow());
         }
         List<TaskInfo> all = access.tasks(core);
         List<TaskInfo> leaked = new ArrayList<>();
         for (TaskInfo i : all) if (i.state() == TaskInfo.State.PENDING) leaked.add(i);
-        if (!leaked.isEmpty()) problems.add(new LeakedTasksError(leaked, dumpOf(all)));
+        if (!leaked.isEmpty()) problems.add(new LeakedTasksError(leaked, dumpNow()));
         if (settling != null) problems.add(settling);
         List<CallbackHandle> handles = List.of();
         try {
             handles = core.virtualShutdown();
         } catch (VirtualTimeStop s) {
-            problems.add(new AssertionError("while closing: " + s.getMessage()));
+            problems.add(new StuckLoopError("while closing: " + s.getMessage() + "\n" + dumpNow()));
         }
         if (options.strictTimers() && !handles.isEmpty()) {
             problems.add(new AssertionError(handles.size() + " callLater callbacks were still pending when the TestLoop closed: " + handles));
@@ -451,10 +475,10 @@ public final class TestLoop implements AutoCloseable {
     }
 
     private AssertionError errorFor(VirtualTimeStop s) {
-        String dump = dumpOf(access.tasks(core));
+        String dump = dumpNow();
         return switch (s.kind) {
             case DEADLOCK, NOT_ADVANCED -> new TestLoopDeadlockError(s.getMessage(), dump);
-            default -> new AssertionError(s.getMessage() + "\n" + dump);
+            default -> new StuckLoopError(s.getMessage() + "\n" + dump);
         };
     }
 }
