@@ -59,6 +59,8 @@ public final class TestLoopExtension
      * @return the test's {@code TestLoop}
      * @throws ParameterResolutionException outside a test method's context (a {@code @BeforeAll})
      * @throws ExtensionConfigurationException if a {@code @VirtualTime} timeout is not an ISO-8601 duration
+     * @throws IllegalArgumentException if a {@code @VirtualTime} timeout or {@code maxStepsPerInstant} is not positive
+     * @throws IllegalStateException if the test's thread runs a loop (see {@link TestLoop#create(TestLoopOptions)})
      */
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
@@ -78,7 +80,9 @@ public final class TestLoopExtension
      * Closes the test's loop, if it has one: leaks and unretrieved failures fail the test.
      *
      * @throws LeakedTasksError if tasks were still pending
-     * @throws AssertionError if failures were never retrieved
+     * @throws AssertionError if failures were never retrieved, or closing ran out of the wall-clock
+     *     timeout or the step budget (with a dump); see {@link TestLoop#close()}
+     * @throws IllegalStateException if the loop was resolved on another thread than the one that runs {@code afterEach}
      */
     @Override
     public void afterEach(ExtensionContext context) {
