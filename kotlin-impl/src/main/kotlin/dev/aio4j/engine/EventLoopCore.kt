@@ -498,7 +498,11 @@ public class EventLoopCore private constructor(
     /** True while the test loop's driver is inside a driving call (task code runs only then). */
     public fun isDriving(): Boolean = driving
 
-    /** Runs every callback ready at the current instant (and what they make ready), without moving the clock. */
+    /**
+     * Runs every callback ready at the current instant (and what they make ready), without moving the clock.
+     * @throws VirtualTimeStop when the step budget or the wall clock runs out
+     * @throws IllegalStateException if this is not a test loop, off its thread, from one of its tasks, or once closed
+     */
     public fun virtualRunCurrent() {
         drive { vt -> runReady(vt, null) }
     }
@@ -546,7 +550,10 @@ public class EventLoopCore private constructor(
      * Fires the timers due up to [target] in deadline order, running the work ready between them,
      * then sets the clock to [target] (or leaves it if already later). Running jobs (`toThread`)
      * are awaited before the clock moves; stages pending elsewhere are not (the caller moves time
-     * on purpose, e.g. to time out a call that never answers).
+     * on purpose, e.g. to time out a call that never answers). A [target] past [VirtualTime.MAX_NOW]
+     * counts as MAX_NOW.
+     * @throws VirtualTimeStop when the step budget or the wall clock runs out
+     * @throws IllegalStateException if this is not a test loop, off its thread, from one of its tasks, or once closed
      */
     public fun virtualAdvanceTo(target: Long) {
         drive { vt ->
@@ -592,7 +599,12 @@ public class EventLoopCore private constructor(
         }
     }
 
-    /** Runs ready work and jumps from timer to timer (awaiting running jobs first) until no timer is pending and nothing is ready. */
+    /**
+     * Runs ready work and jumps from timer to timer (awaiting running jobs first) until no timer that
+     * can fire is pending (one at [VirtualTime.NEVER] cannot) and nothing is ready.
+     * @throws VirtualTimeStop when the step budget or the wall clock runs out
+     * @throws IllegalStateException if this is not a test loop, off its thread, from one of its tasks, or once closed
+     */
     public fun virtualRunUntilIdle() {
         drive { vt ->
             while (true) {
