@@ -1,10 +1,13 @@
 package dev.aio4j;
 
 import dev.aio4j.engine.BodyCore;
+import dev.aio4j.engine.DebugSettings;
 import dev.aio4j.engine.EventLoopCore;
 import dev.aio4j.engine.LoopCore;
 import dev.aio4j.engine.LoopFuture;
+import dev.aio4j.engine.TaskCore;
 import dev.aio4j.internal.TestSupport;
+import java.util.ArrayList;
 import java.util.List;
 
 /** What {@code dev.aio4j.test} needs of this package's internals, handed over through {@link TestSupport}. */
@@ -38,6 +41,18 @@ final class TestAccess implements TestSupport.Access {
     @Override
     public String dump(String header, List<TaskInfo> tasks) {
         return TaskInfos.dump(header, tasks);
+    }
+
+    @Override
+    public String tree(String header, LoopCore core) {
+        List<TaskCore> cores = new ArrayList<>();
+        List<TaskInfo> infos = TaskInfos.infos(List.of(core), cores);
+        return TaskInfos.tree(header, infos, cores);
+    }
+
+    @Override
+    public DebugSettings debugSettings(DebugOptions options) {
+        return options == null ? DebugSettings.FROM_SYSTEM_PROPERTY : Observability.settings(LoopOptions.defaults().debug(options));
     }
 
     @Override

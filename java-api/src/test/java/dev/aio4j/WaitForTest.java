@@ -40,9 +40,10 @@ class WaitForTest {
     }
 
     /**
-     * A foreign future: on a TestLoop it would hold the virtual clock while pending, so this case
-     * is tested in real time. The exact instant, and stages of the loop, are in aio4j-test's
-     * VirtualWaitForTest.
+     * A foreign future, in real time on the shared loop: the timeout fails the wait and cancels the
+     * future. The exact instant (a TestLoop whose clock is moved by hand, since under auto-advance a
+     * pending foreign future holds the clock) and stages of the loop are in aio4j-test's
+     * VirtualWaitForTest#aForeignFutureThatNeverCompletesTimesOutAtTheDeadline.
      */
     @Test
     void afterTheDeadlineItFailsWithTimeoutAndCancelsAForeignFuture() throws Exception {

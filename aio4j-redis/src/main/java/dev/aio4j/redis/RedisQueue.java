@@ -84,6 +84,21 @@ import java.util.function.Function;
  * when a connection drops is sent again after the reconnect, so a {@code put} whose reply was lost
  * may queue its job twice — at-least-once, like everything here.
  *
+ * <p><b>Testing with a {@code TestLoop}</b> ({@code aio4j-test}). Create the test loop with
+ * auto-advance off ({@code TestLoopOptions.defaults().withAutoAdvance(false)}, or
+ * {@code @VirtualTime(autoAdvance = false)}) and let Redis run in real time. Every command is a
+ * round trip outside the loop: the test loop waits for its reply in real time, and it takes zero
+ * virtual time. The queue's own timers are the loop's, so they are virtual: {@link #work}'s lease
+ * renewal ({@code leaseRenewal}) is sent only when the test moves the clock past it
+ * ({@code advanceBy}), and the polling fallback of {@link #join} and a waiting {@link #put} fires
+ * only then too. The lease, however, is measured by the server's clock: a job whose handler runs
+ * longer than {@code visibilityTimeout} of real time without a renewal is claimed by another
+ * waiting consumer, however little virtual time has passed. With auto-advance on, the loop would
+ * jump to those timers whenever no reply is outstanding, firing renewals and polls back to back in
+ * real time. So in such tests keep {@code visibilityTimeout} longer than the test's real duration,
+ * or move the clock past {@code leaseRenewal} to renew. Claiming expired leases and retrying a
+ * failed blocking read run on Lettuce's threads, in real time.
+ *
  * @param <T> the type of the jobs
  * @since 0.1.0
  */

@@ -28,10 +28,11 @@ public final class LeakedTasksError extends AssertionError {
     /**
      * The tasks that were pending, as they were before the cancel.
      *
-     * @return the tasks, oldest first, never empty
+     * @return the tasks, oldest first; never empty, except on a deserialized copy, which keeps only
+     *     the message and the {@link #dump()}
      */
     public List<TaskInfo> tasks() {
-        return tasks;
+        return tasks != null ? tasks : List.of();
     }
 
     /**

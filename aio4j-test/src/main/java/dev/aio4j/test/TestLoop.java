@@ -1,10 +1,12 @@
 package dev.aio4j.test;
 
 import dev.aio4j.AsyncCallable;
+import dev.aio4j.DebugOptions;
 import dev.aio4j.Loop;
 import dev.aio4j.Task;
 import dev.aio4j.TaskInfo;
 import dev.aio4j.engine.CallbackHandle;
+import dev.aio4j.engine.CreationSites;
 import dev.aio4j.engine.Delays;
 import dev.aio4j.engine.EventLoopCore;
 import dev.aio4j.engine.LoopFuture;
@@ -40,8 +42,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>What is virtual.</b> Every timer of this loop: {@code Async.sleep}, {@code waitFor},
  * {@code timeout}, {@code wait} and {@code asCompleted} with a timeout, {@code Loop.callLater}, a
  * Kotlin {@code delay} in a {@code SuspendCall}, and {@link Loop#time()}. The clock starts at zero and
- * moves only forward. Timers fire in deadline order, ties in the order they were scheduled; every
- * callback ready at an instant runs before the clock moves.
+ * moves only forward. Timers fire in deadline order, ties in the order they were scheduled, with one
+ * exception: at an instant, the timer of a timeout ({@code waitFor}, {@code timeout}, {@code wait} and
+ * {@code asCompleted} with a timeout, a primitive's {@code orTimeout}) fires only after every other
+ * timer due then and every callback ready then, so a result that arrives exactly at the deadline
+ * wins. Every callback ready at an instant runs before the clock moves. The clock ends at about 146
+ * years: it stops there, and a timer it could only reach later (set closer than 73 years to the
+ * end) never fires, as a timer of 73 years or more never does.
  *
  * <p><b>What is not.</b> Work outside the loop — {@code toThread} and {@code runInExecutor} jobs,
  * tasks of other loops ({@link Loop#shared()}), foreign futures such as an {@code HttpClient} call
@@ -50,7 +57,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code Instant.now()} are real; inject {@link #instantSource()} into code that reads the clock.
  * Work the loop cannot see (a plain thread that completes a future nobody on the loop awaits, or
  * that feeds an {@code AsyncQueue} directly) does not hold the clock: hand it over with
- * {@code toThread} or a future the task awaits.
+ * {@code toThread} or a future the task awaits. A {@code callSoon} or task that a plain thread posts
+ * to {@link #loop()} counts from the moment it is posted: the loop runs it before it would jump or
+ * declare a deadlock. One posted only after the loop found nothing to do comes too late.
  *
  * <p><b>Auto-advance</b> (the default): when nothing is ready and no outside work is outstanding,
  * the clock jumps to the next timer. A future that completes elsewhere and never completes (a call
@@ -80,6 +89,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestLoop implements AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger();
 
+    static {
+        CreationSites.internalCodeOf(TestLoop.class); // creation sites skip this jar's frames (TestLoop.task)
+    }
+
     /** Where {@link #instantSource()} starts: virtual time zero. */
     private static final Instant ORIGIN = Instant.EPOCH;
 
@@ -92,12 +105,12 @@ public final class TestLoop implements AutoCloseable {
     private final Set<Task<?>> background = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private boolean closed;
 
-    private TestLoop(TestLoopOptions options) {
+    private TestLoop(TestLoopOptions options, DebugOptions debug) {
         this.options = options;
         this.access = TestSupport.access();
         this.driver = Thread.currentThread();
         this.core = EventLoopCore.driveVirtual("test-" + IDS.incrementAndGet(), options.autoAdvance(),
-                options.wallClockTimeout().toNanos(), options.maxStepsPerInstant());
+                options.wallClockTimeout().toNanos(), options.maxStepsPerInstant(), access.debugSettings(debug));
         this.clock = Objects.requireNonNull(core.virtualTime());
         this.loop = access.newLoop(core);
     }
@@ -122,7 +135,25 @@ public final class TestLoop implements AutoCloseable {
      */
     public static TestLoop create(TestLoopOptions options) {
         Objects.requireNonNull(options, "options");
-        return new TestLoop(options);
+        return new TestLoop(options, null);
+    }
+
+    /**
+     * A test loop with {@code options} and debug mode set by {@code debug} (instead of by
+     * {@code -Daio4j.debug}), driven by the calling thread. With creation sites on
+     * ({@code DebugOptions.on().creationSites(true)}, as {@code -Daio4j.debug=true} has them),
+     * {@link #dump()} and the dumps of failures show where each task was created. A test loop times no steps: the slow-step threshold and the watchdog do not apply.
+     *
+     * @param options how it runs
+     * @param debug its debug mode ({@link DebugOptions#off()} turns it off even with {@code -Daio4j.debug=true})
+     * @return the loop, with its clock at zero
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the calling thread runs a loop or already drives an open test loop
+     */
+    public static TestLoop create(TestLoopOptions options, DebugOptions debug) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(debug, "debug");
+        return new TestLoop(options, debug);
     }
 
     /**
@@ -151,12 +182,18 @@ public final class TestLoop implements AutoCloseable {
      * auto-advance, moving the clock) until it is done. Other tasks stay as they are when it
      * returns; call it as often as needed.
      *
+     * <p>If it fails with one of the errors of the loop below, {@code main} is left as it is:
+     * pending, not cancelled, and {@link #close()} reports it as leaked (cancel it first if the test
+     * expected the failure). Cancelling {@code main} (from its own code, or another task's) ends
+     * {@code run} with a {@link CancellationException}.
+     *
      * @param main the body of the main task
      * @param <T> the type of the result
      * @return the value of {@code main}'s stage
      * @throws Exception what {@code main} failed with, unwrapped; a {@link CancellationException} if it was cancelled
-     * @throws TestLoopDeadlockError if {@code main} can never finish (nothing is ready, no timer is
-     *     pending, no outside work is outstanding), or, without auto-advance, waits for a timer
+     * @throws NullPointerException if {@code main} is null
+     * @throws TestLoopDeadlockError if {@code main} can never finish (nothing is ready, no timer that
+     *     can fire is pending, no outside work is outstanding), or, without auto-advance, waits for a timer
      * @throws AssertionError with a dump if the step budget or the wall-clock timeout runs out
      * @throws IllegalStateException if called from another thread than the creator's, from one of
      *     the loop's tasks, or after {@link #close()}
@@ -171,11 +208,13 @@ public final class TestLoop implements AutoCloseable {
 
     /**
      * Starts {@code body} as a task of this loop without running anything: it runs when the loop is
-     * next driven. A task still pending at {@link #close()} is reported as leaked.
+     * next driven. A task still pending at {@link #close()} is reported as leaked. Any thread may call
+     * it; from another thread the task is posted to the loop and counts as its work from then on.
      *
      * @param body the task's body
      * @param <T> the type of the result
      * @return the task; cancelling it cancels its work as for any task
+     * @throws NullPointerException if {@code body} is null
      * @throws IllegalStateException after {@link #close()}
      */
     public <T> Task<T> task(AsyncCallable<T> body) {
@@ -191,6 +230,7 @@ public final class TestLoop implements AutoCloseable {
      * @param body the task's body
      * @param <T> the type of the result
      * @return the task; cancelling it cancels its work as for any task
+     * @throws NullPointerException if an argument is null
      * @throws IllegalStateException after {@link #close()}
      */
     public <T> Task<T> task(String name, AsyncCallable<T> body) {
@@ -203,11 +243,12 @@ public final class TestLoop implements AutoCloseable {
     /**
      * Starts {@code body} as a background task: work the test does not await (a server, a ticker),
      * cancelled quietly at {@link #close()} instead of reported as leaked. A failure of it that
-     * nobody retrieved is still reported.
+     * nobody retrieved is still reported. Any thread may call it, as {@link #task(AsyncCallable)}.
      *
      * @param body the task's body
      * @param <T> the type of the result
      * @return the task; cancelling it cancels its work as for any task
+     * @throws NullPointerException if {@code body} is null
      * @throws IllegalStateException after {@link #close()}
      */
     public <T> Task<T> backgroundTask(AsyncCallable<T> body) {
@@ -235,7 +276,9 @@ public final class TestLoop implements AutoCloseable {
      * real time) before the clock moves, so they take zero virtual time; futures pending elsewhere
      * are not awaited. Works with auto-advance on or off.
      *
-     * @param delta how far to move; longer than about 73 years counts as 73 years
+     * @param delta how far to move; longer than about 73 years counts as 73 years, and the clock
+     *     stops at its end (about 146 years)
+     * @throws NullPointerException if {@code delta} is null
      * @throws IllegalArgumentException if {@code delta} is negative
      * @throws AssertionError with a dump if the step budget or the wall-clock timeout runs out
      * @throws IllegalStateException if called from another thread, from a task, or after close
@@ -252,15 +295,19 @@ public final class TestLoop implements AutoCloseable {
      * Moves the clock forward to {@code sinceStart} (time since the loop was created), as
      * {@link #advanceBy} does.
      *
-     * @param sinceStart the instant to move to
-     * @throws IllegalArgumentException if it is before {@link #now()}
+     * @param sinceStart the instant to move to; past the end of the clock (about 146 years) counts
+     *     as the end, so once there the clock stays there
+     * @throws NullPointerException if {@code sinceStart} is null
+     * @throws IllegalArgumentException if it is negative or before {@link #now()}
      * @throws AssertionError with a dump if the step budget or the wall-clock timeout runs out
      * @throws IllegalStateException if called from another thread, from a task, or after close
      */
     public void advanceTo(Duration sinceStart) {
         Objects.requireNonNull(sinceStart, "sinceStart");
         checkDriver("advanceTo");
-        long target = Delays.toNanos(sinceStart);
+        // past the end of the clock (about 146 years) counts as the end, as for advanceBy
+        long target = sinceStart.getSeconds() >= VirtualTime.MAX_NOW / 1_000_000_000L
+                ? VirtualTime.MAX_NOW : Math.min(sinceStart.toNanos(), VirtualTime.MAX_NOW);
         if (sinceStart.isNegative() || target < core.time()) {
             throw new IllegalArgumentException("the clock does not go back: advanceTo(" + sinceStart + ") at " + now());
         }
@@ -269,8 +316,9 @@ public final class TestLoop implements AutoCloseable {
 
     /**
      * Runs ready work and moves the clock from timer to timer (awaiting running {@code toThread}
-     * jobs before each move, not futures pending elsewhere) until no timer is pending and nothing is ready. A timer set to a delay of about 73 years
-     * or more counts as never firing. Work that re-arms a timer forever runs into the wall-clock timeout.
+     * jobs before each move, not futures pending elsewhere) until no timer is pending and nothing is
+     * ready. A timer that can never fire (set to a delay of about 73 years or more, or due past the
+     * end of the clock) counts as none. Work that re-arms a timer forever runs into the wall-clock timeout.
      *
      * @throws AssertionError with a dump if the step budget or the wall-clock timeout runs out
      * @throws IllegalStateException if called from another thread, from a task, or after close
@@ -325,21 +373,24 @@ public final class TestLoop implements AutoCloseable {
     }
 
     /**
-     * A text dump of the loop: the virtual time, then each live task with its state, age, what it
-     * awaits and which tasks await it.
+     * A text dump of the loop as a tree: a header with the virtual time, the timers pending and the
+     * outside work outstanding, then each live task (its state, virtual age, what it awaits and which
+     * tasks await it), with the tasks that await it indented under it; tasks that await each other in
+     * a circle are printed as a cycle. In debug mode ({@code -Daio4j.debug=true}, or
+     * {@link #create(TestLoopOptions, DebugOptions)}) each task also shows where it was created.
      *
      * @return the dump, never null
      * @throws IllegalStateException if called from another thread than the creator's
      */
     public String dump() {
         checkThread("dump");
-        return dumpOf(access.tasks(core));
+        return dumpNow();
     }
 
-    private String dumpOf(List<TaskInfo> tasks) {
+    private String dumpNow() {
         String header = this + " at " + VirtualTimeStop.format(core.time()) + " virtual, "
                 + core.virtualPendingTimers() + " timers pending, " + clock.externalWork() + " outside jobs outstanding";
-        return access.dump(header, tasks);
+        return access.tree(header, core);
     }
 
     // ------------------------------------------------------------------ closing
@@ -353,8 +404,14 @@ public final class TestLoop implements AutoCloseable {
      * failures nobody retrieved (an {@link AssertionError} whose cause is the first one, the others
      * suppressed). Further problems are added as suppressed to the first. Idempotent: a second call does nothing.
      *
+     * <p>The whole close has one {@link TestLoopOptions#wallClockTimeout() wall-clock timeout}: a
+     * {@code toThread} job that never ends makes it fail (a "while closing" {@link AssertionError}
+     * with a dump) after that much real time, with the loop closed all the same. The step budget
+     * applies too, with the same kind of failure.
+     *
      * @throws LeakedTasksError if tasks other than background tasks were pending
-     * @throws AssertionError if failures were never retrieved, or (strict timers) callbacks were pending
+     * @throws AssertionError if failures were never retrieved, if (strict timers) callbacks were
+     *     pending, or if closing ran out of the wall-clock timeout or the step budget (with a dump)
      * @throws IllegalStateException if called from another thread than the creator's, or from a task
      */
     @Override
@@ -375,18 +432,18 @@ public final class TestLoop implements AutoCloseable {
             for (Task<?> t : bg) t.cancel("TestLoop closed");
             core.virtualSettle();
         } catch (VirtualTimeStop s) {
-            settling = new AssertionError("while closing: " + s.getMessage());
+            settling = new StuckLoopError("while closing: " + s.getMessage() + "\n" + dumpNow());
         }
         List<TaskInfo> all = access.tasks(core);
         List<TaskInfo> leaked = new ArrayList<>();
         for (TaskInfo i : all) if (i.state() == TaskInfo.State.PENDING) leaked.add(i);
-        if (!leaked.isEmpty()) problems.add(new LeakedTasksError(leaked, dumpOf(all)));
+        if (!leaked.isEmpty()) problems.add(new LeakedTasksError(leaked, dumpNow()));
         if (settling != null) problems.add(settling);
         List<CallbackHandle> handles = List.of();
         try {
             handles = core.virtualShutdown();
         } catch (VirtualTimeStop s) {
-            problems.add(new AssertionError("while closing: " + s.getMessage()));
+            problems.add(new StuckLoopError("while closing: " + s.getMessage() + "\n" + dumpNow()));
         }
         if (options.strictTimers() && !handles.isEmpty()) {
             problems.add(new AssertionError(handles.size() + " callLater callbacks were still pending when the TestLoop closed: " + handles));
@@ -451,10 +508,10 @@ public final class TestLoop implements AutoCloseable {
     }
 
     private AssertionError errorFor(VirtualTimeStop s) {
-        String dump = dumpOf(access.tasks(core));
+        String dump = dumpNow();
         return switch (s.kind) {
             case DEADLOCK, NOT_ADVANCED -> new TestLoopDeadlockError(s.getMessage(), dump);
-            default -> new AssertionError(s.getMessage() + "\n" + dump);
+            default -> new StuckLoopError(s.getMessage() + "\n" + dump);
         };
     }
 }

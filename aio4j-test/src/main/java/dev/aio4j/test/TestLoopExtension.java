@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -16,8 +17,10 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * Gives each JUnit 5 test that declares a {@link TestLoop} parameter its own test loop (the same
  * one to its {@code @BeforeEach} and {@code @AfterEach} methods), with the options of the nearest
  * {@link VirtualTime}, and closes it after the test: leaked tasks and failures nobody retrieved
- * fail the test. A test that fails while its loop is open gets the loop's dump attached (as a
- * suppressed exception). Nothing is shared between tests, so parallel execution is safe.
+ * fail the test. A test, {@code @BeforeEach} or {@code @AfterEach} method that fails while its loop
+ * is open gets the loop's dump attached (as a suppressed exception), unless the failure carries one
+ * already (a deadlock, a leak, a step budget or wall-clock timeout that ran out). Nothing is shared
+ * between tests, so parallel execution is safe.
  *
  * <pre>{@code
  * @ExtendWith(TestLoopExtension.class)
@@ -32,7 +35,8 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  *
  * @since 0.2.0
  */
-public final class TestLoopExtension implements ParameterResolver, AfterEachCallback, TestExecutionExceptionHandler {
+public final class TestLoopExtension
+        implements ParameterResolver, AfterEachCallback, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(TestLoopExtension.class);
     private static final String KEY = "loop";
 
@@ -55,6 +59,8 @@ public final class TestLoopExtension implements ParameterResolver, AfterEachCall
      * @return the test's {@code TestLoop}
      * @throws ParameterResolutionException outside a test method's context (a {@code @BeforeAll})
      * @throws ExtensionConfigurationException if a {@code @VirtualTime} timeout is not an ISO-8601 duration
+     * @throws IllegalArgumentException if a {@code @VirtualTime} timeout or {@code maxStepsPerInstant} is not positive
+     * @throws IllegalStateException if the test's thread runs a loop (see {@link TestLoop#create(TestLoopOptions)})
      */
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
@@ -74,7 +80,9 @@ public final class TestLoopExtension implements ParameterResolver, AfterEachCall
      * Closes the test's loop, if it has one: leaks and unretrieved failures fail the test.
      *
      * @throws LeakedTasksError if tasks were still pending
-     * @throws AssertionError if failures were never retrieved
+     * @throws AssertionError if failures were never retrieved, or closing ran out of the wall-clock
+     *     timeout or the step budget (with a dump); see {@link TestLoop#close()}
+     * @throws IllegalStateException if the loop was resolved on another thread than the one that runs {@code afterEach}
      */
     @Override
     public void afterEach(ExtensionContext context) {
@@ -89,15 +97,52 @@ public final class TestLoopExtension implements ParameterResolver, AfterEachCall
      */
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        throw withDump(context, failure);
+    }
+
+    /**
+     * Attaches the loop's dump to a failure of a {@code @BeforeEach} method (unless the failure
+     * carries one), then rethrows it.
+     *
+     * @throws Throwable {@code failure}, always
+     */
+    @Override
+    public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        throw withDump(context, failure);
+    }
+
+    /**
+     * Attaches the loop's dump to a failure of an {@code @AfterEach} method (unless the failure
+     * carries one), then rethrows it.
+     *
+     * @throws Throwable {@code failure}, always
+     */
+    @Override
+    public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        throw withDump(context, failure);
+    }
+
+    private static Throwable withDump(ExtensionContext context, Throwable failure) {
         TestLoop loop = context.getStore(NS).get(KEY, TestLoop.class);
-        if (loop != null && !(failure instanceof TestLoopDeadlockError) && !(failure instanceof LeakedTasksError)) {
+        if (loop != null && !carriesDump(failure)) {
             try {
                 failure.addSuppressed(new TestLoopDump(loop.dump()));
             } catch (RuntimeException e) {
                 failure.addSuppressed(e); // another thread, or a closed loop: say why there is no dump
             }
         }
-        throw failure;
+        return failure;
+    }
+
+    /** Whether {@code failure}, or one of its causes, is an error of the test loop with a dump of its own. */
+    private static boolean carriesDump(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TestLoopDeadlockError || t instanceof LeakedTasksError || t instanceof StuckLoopError
+                    || t instanceof TestLoopDump) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static TestLoopOptions optionsFor(ParameterContext parameter, ExtensionContext context) {

@@ -65,6 +65,7 @@ public record TestLoopOptions(boolean autoAdvance, Duration wallClockTimeout, in
      *
      * @param timeout real time per driving call
      * @return new options
+     * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public TestLoopOptions withWallClockTimeout(Duration timeout) {

@@ -27,14 +27,17 @@ public @interface VirtualTime {
 
     /**
      * The real time each driving call may take, as an ISO-8601 duration ({@code "PT30S"}); see
-     * {@link TestLoopOptions#wallClockTimeout()}.
+     * {@link TestLoopOptions#wallClockTimeout()}. It must be positive: a text that is no ISO-8601
+     * duration fails the test with an {@code ExtensionConfigurationException}, a zero or negative
+     * one with an {@link IllegalArgumentException}.
      *
      * @return {@code "PT60S"} by default
      */
     String timeout() default "PT60S";
 
     /**
-     * Steps allowed at one instant ({@link TestLoopOptions#maxStepsPerInstant()}).
+     * Steps allowed at one instant ({@link TestLoopOptions#maxStepsPerInstant()}); it must be
+     * positive (else the test fails with an {@link IllegalArgumentException}).
      *
      * @return 100,000 by default
      */

@@ -145,6 +145,56 @@ class TestLoopExtensionTest {
         }
     }
 
+    @EnabledIfSystemProperty(named = SCENARIOS, matches = "true")
+    @ExtendWith(TestLoopExtension.class)
+    static class FailingBeforeEach {
+        @BeforeEach
+        void setUp(TestLoop loop) {
+            loop.backgroundTask(() -> Async.task("server", () -> new AsyncEvent().await()));
+            loop.runCurrent();
+            assertEquals(1, 2, "the set-up's own assertion");
+        }
+
+        @Test
+        void neverRuns(TestLoop loop) {}
+    }
+
+    @EnabledIfSystemProperty(named = SCENARIOS, matches = "true")
+    @ExtendWith(TestLoopExtension.class)
+    static class FailingAfterEach {
+        @AfterEach
+        void tearDown(TestLoop loop) {
+            assertEquals(1, 2, "the tear-down's own assertion");
+        }
+
+        @Test
+        void passes(TestLoop loop) {
+            loop.backgroundTask(() -> Async.task("server", () -> new AsyncEvent().await()));
+            loop.runCurrent();
+        }
+    }
+
+    @EnabledIfSystemProperty(named = SCENARIOS, matches = "true")
+    @ExtendWith(TestLoopExtension.class)
+    @VirtualTime(maxStepsPerInstant = 1_000)
+    static class StuckTests {
+        @Test
+        void spinsAtOneInstant(TestLoop loop) throws Exception {
+            loop.run(() -> Async.repeatWhile(() -> Async.sleep(Duration.ZERO, true)));
+        }
+
+        @BeforeEach
+        void spinsInSetUp(TestLoop loop, org.junit.jupiter.api.TestInfo info) {
+            if (info.getDisplayName().startsWith("setUpSpins")) {
+                loop.task(() -> Async.repeatWhile(() -> Async.sleep(Duration.ZERO, true)));
+                loop.advanceBy(Duration.ofSeconds(1));
+            }
+        }
+
+        @Test
+        void setUpSpins(TestLoop loop) {}
+    }
+
     /** Eight tests with conflicting virtual times, run in parallel by JUnit. */
     @EnabledIfSystemProperty(named = SCENARIOS, matches = "true")
     @ExtendWith(TestLoopExtension.class)
@@ -210,6 +260,39 @@ class TestLoopExtensionTest {
         assertTrue(e.dump().contains("Task[main] PENDING"), e.dump());
         // main stays pending after the deadlock: close() reports it too, suppressed under the deadlock
         assertTrue(Arrays.stream(e.getSuppressed()).anyMatch(s -> s instanceof LeakedTasksError), () -> Arrays.toString(e.getSuppressed()));
+    }
+
+    @Test
+    void aFailingBeforeEachCarriesTheDump() {
+        Throwable t = failureOf(run(FailingBeforeEach.class), "neverRuns");
+        assertTrue(t.getMessage().contains("the set-up's own assertion"), t.getMessage());
+        List<Throwable> dumps = dumpsOf(t);
+        assertEquals(1, dumps.size(), () -> Arrays.toString(t.getSuppressed()));
+        assertTrue(dumps.get(0).getMessage().contains("Task[server] PENDING"), dumps.get(0).getMessage());
+    }
+
+    @Test
+    void aFailingAfterEachCarriesTheDump() {
+        Throwable t = failureOf(run(FailingAfterEach.class), "passes");
+        assertTrue(t.getMessage().contains("the tear-down's own assertion"), t.getMessage());
+        List<Throwable> dumps = dumpsOf(t);
+        assertEquals(1, dumps.size(), () -> Arrays.toString(t.getSuppressed()));
+        assertTrue(dumps.get(0).getMessage().contains("Task[server] PENDING"), dumps.get(0).getMessage());
+    }
+
+    @Test
+    void aStepBudgetFailureCarriesItsDumpOnceInTheTestAndInSetUp() {
+        EngineExecutionResults r = run(StuckTests.class);
+        for (String method : List.of("spinsAtOneInstant", "setUpSpins")) {
+            Throwable t = failureOf(r, method);
+            assertTrue(t.getMessage().contains("steps"), t.getMessage());
+            assertTrue(t.getMessage().contains("PENDING"), t.getMessage()); // the dump, in the message
+            assertEquals(List.of(), dumpsOf(t), method + ": no second dump attached");
+        }
+    }
+
+    private static List<Throwable> dumpsOf(Throwable t) {
+        return Arrays.stream(t.getSuppressed()).filter(s -> s instanceof TestLoopExtension.TestLoopDump).toList();
     }
 
     @Test

@@ -26,8 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code Async.waitFor} in virtual time: the instant it times out, that a result arriving at the
- * deadline wins, and that its timer is gone on every path. (A foreign future that never completes
- * holds a test loop's clock, so the timeout of such a future is tested in real time, in java-api.)
+ * deadline wins, and that its timer is gone on every path. A foreign future that never completes
+ * holds the clock under auto-advance ({@code withAutoAdvanceAForeignFutureNobodyCompletesHoldsTheClock});
+ * moved by hand, the clock times it out at its deadline
+ * ({@code aForeignFutureThatNeverCompletesTimesOutAtTheDeadline}).
  */
 @ExtendWith(TestLoopExtension.class)
 class VirtualWaitForTest {

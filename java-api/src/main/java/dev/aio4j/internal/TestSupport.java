@@ -1,9 +1,11 @@
 package dev.aio4j.internal;
 
 import dev.aio4j.AsyncCallable;
+import dev.aio4j.DebugOptions;
 import dev.aio4j.Loop;
 import dev.aio4j.Task;
 import dev.aio4j.TaskInfo;
+import dev.aio4j.engine.DebugSettings;
 import dev.aio4j.engine.EventLoopCore;
 import dev.aio4j.engine.LoopCore;
 import dev.aio4j.engine.LoopFuture;
@@ -35,6 +37,15 @@ public final class TestSupport {
 
         /** A text dump of {@code tasks} under {@code header}. */
         String dump(String header, List<TaskInfo> tasks);
+
+        /**
+         * The tree dump of {@code core}'s live tasks under {@code header} (as {@code TaskDump}'s): each
+         * task with its state, what it awaits, and under it the tasks that await it; creation sites on a debug loop.
+         */
+        String tree(String header, LoopCore core);
+
+        /** The engine's debug settings for {@code options}; null options: those of {@code -Daio4j.debug}. */
+        DebugSettings debugSettings(DebugOptions options);
 
         /** How a future describes itself. */
         String describe(LoopFuture<?> future);

@@ -126,7 +126,9 @@ public class EventLoopCore private constructor(
     }
 
     override fun deliver(target: TaskCore, tag: Int, value: Any?, error: Throwable?) {
-        if (Thread.currentThread() === thread && depth < MAX_INLINE_DEPTH) {
+        // a test loop's thread between driving calls (the test completing a future its task awaits)
+        // queues the delivery: task code runs only inside run/advance, where the Async helpers work
+        if (Thread.currentThread() === thread && depth < MAX_INLINE_DEPTH && (virtual == null || driving)) {
             depth++
             try {
                 target.onChildDoneGuarded(tag, value, error)
@@ -175,7 +177,13 @@ public class EventLoopCore private constructor(
         }
     }
 
-    private fun virtualDeadline(now: Long, d: Long): Long = if (d >= Delays.MAX_DELAY_NANOS) VirtualTime.NEVER else now + d
+    /**
+     * A "forever" delay, and a deadline past the end of the virtual clock ([VirtualTime.MAX_NOW], which
+     * the clock never passes), never come: such a timer is [VirtualTime.NEVER], as a huge sleep is.
+     * (`now` is at most MAX_NOW and `d` below MAX_DELAY_NANOS: the sum does not overflow.)
+     */
+    private fun virtualDeadline(now: Long, d: Long): Long =
+        if (d >= Delays.MAX_DELAY_NANOS || now + d > VirtualTime.MAX_NOW) VirtualTime.NEVER else now + d
 
     override fun unschedule(node: TimerNode) {
         if (Thread.currentThread() === thread) {
@@ -480,10 +488,21 @@ public class EventLoopCore private constructor(
         true
     }
 
+    /**
+     * Whether work was posted from another thread (a `callSoon`, a task, a timer) or outside work began
+     * since the driver last looked: checked under the clock's lock just before it declares the main task
+     * stuck, so work already posted never makes a false deadlock.
+     */
+    private fun postedMeanwhile(vt: VirtualTime): Boolean = synchronized(vt) { !remote.isEmpty() || vt.externalWork() > 0 }
+
     /** True while the test loop's driver is inside a driving call (task code runs only then). */
     public fun isDriving(): Boolean = driving
 
-    /** Runs every callback ready at the current instant (and what they make ready), without moving the clock. */
+    /**
+     * Runs every callback ready at the current instant (and what they make ready), without moving the clock.
+     * @throws VirtualTimeStop when the step budget or the wall clock runs out
+     * @throws IllegalStateException if this is not a test loop, off its thread, from one of its tasks, or once closed
+     */
     public fun virtualRunCurrent() {
         drive { vt -> runReady(vt, null) }
     }
@@ -507,6 +526,7 @@ public class EventLoopCore private constructor(
                 val next = nextDeadline()
                 if (next != VirtualTime.NEVER) {
                     if (!vt.autoAdvance) {
+                        if (postedMeanwhile(vt)) continue
                         throw VirtualTimeStop(
                             VirtualTimeStop.Kind.NOT_ADVANCED,
                             "the main task waits for a timer at ${VirtualTimeStop.format(next)} but the clock is at " +
@@ -516,6 +536,7 @@ public class EventLoopCore private constructor(
                     jump(vt, next)
                     continue
                 }
+                if (postedMeanwhile(vt)) continue
                 throw VirtualTimeStop(
                     VirtualTimeStop.Kind.DEADLOCK,
                     "deadlock at ${VirtualTimeStop.format(vt.now)}: the main task waits, and nothing is ready, " +
@@ -529,7 +550,10 @@ public class EventLoopCore private constructor(
      * Fires the timers due up to [target] in deadline order, running the work ready between them,
      * then sets the clock to [target] (or leaves it if already later). Running jobs (`toThread`)
      * are awaited before the clock moves; stages pending elsewhere are not (the caller moves time
-     * on purpose, e.g. to time out a call that never answers).
+     * on purpose, e.g. to time out a call that never answers). A [target] past [VirtualTime.MAX_NOW]
+     * counts as MAX_NOW.
+     * @throws VirtualTimeStop when the step budget or the wall clock runs out
+     * @throws IllegalStateException if this is not a test loop, off its thread, from one of its tasks, or once closed
      */
     public fun virtualAdvanceTo(target: Long) {
         drive { vt ->
@@ -555,9 +579,17 @@ public class EventLoopCore private constructor(
         }
     }
 
-    /** Runs ready work and awaits running jobs (in real time) until neither is left; the clock does not move. */
+    /** The wall-clock deadline of a close that began with [virtualSettle] (0: none): [virtualShutdown] keeps it. */
+    private var closeDeadline = 0L
+
+    /**
+     * Runs ready work and awaits running jobs (in real time) until neither is left; the clock does not
+     * move. The first step of closing: the [virtualShutdown] that follows shares its wall-clock budget.
+     * @throws VirtualTimeStop when the step budget or the wall clock runs out
+     */
     public fun virtualSettle() {
         drive { vt ->
+            closeDeadline = guardDeadline
             while (true) {
                 runReady(vt, null)
                 if (readyNow(vt)) continue
@@ -567,7 +599,12 @@ public class EventLoopCore private constructor(
         }
     }
 
-    /** Runs ready work and jumps from timer to timer (awaiting running jobs first) until no timer is pending and nothing is ready. */
+    /**
+     * Runs ready work and jumps from timer to timer (awaiting running jobs first) until no timer that
+     * can fire is pending (one at [VirtualTime.NEVER] cannot) and nothing is ready.
+     * @throws VirtualTimeStop when the step budget or the wall clock runs out
+     * @throws IllegalStateException if this is not a test loop, off its thread, from one of its tasks, or once closed
+     */
     public fun virtualRunUntilIdle() {
         drive { vt ->
             while (true) {
@@ -607,6 +644,10 @@ public class EventLoopCore private constructor(
      * Closes a test loop from its driver: cancels every task, runs (moving the clock as needed)
      * until they have finished or nothing more can happen, then stops and releases the thread.
      * Returns the callbacks of `callLater` that were still pending. Idempotent: a second call returns nothing.
+     * After [virtualSettle] it keeps that call's wall-clock deadline (one budget for the whole close);
+     * if settling ran out of it, running jobs are not awaited again.
+     * @throws VirtualTimeStop when the step budget or the wall clock runs out (the loop is stopped all the same)
+     * @throws IllegalStateException if this is not a test loop, or called off its thread or from one of its tasks
      */
     public fun virtualShutdown(): List<CallbackHandle> {
         val vt = virtual ?: throw IllegalStateException("$this is not a test loop")
@@ -618,7 +659,13 @@ public class EventLoopCore private constructor(
         var failure: Throwable? = null
         val handles = ArrayList<CallbackHandle>()
         driving = true
-        guardDeadline = System.nanoTime() + vt.wallClockNanos
+        // one budget for the whole close; if settling used it up, cancelled tasks still get to run
+        // their ready work (bounded by the step budget), but running jobs are no longer awaited
+        val startedAt = System.nanoTime()
+        val budgetLeft = closeDeadline != 0L && closeDeadline - startedAt > 0
+        val awaitJobs = closeDeadline == 0L || budgetLeft
+        guardDeadline = if (budgetLeft) closeDeadline else startedAt + vt.wallClockNanos
+        closeDeadline = 0L
         val prev = bindThread()
         try {
             closing = true
@@ -628,6 +675,7 @@ public class EventLoopCore private constructor(
                 runReady(vt, finished)
                 if (registry.isEmpty() || readyNow(vt)) continue
                 if (vt.jobs() > 0) { // cancelled jobs end by themselves; a future pending elsewhere is not waited for
+                    if (!awaitJobs) break
                     awaitOutsideWork(vt, jobsOnly = true)
                     continue
                 }
@@ -786,7 +834,21 @@ public class EventLoopCore private constructor(
          * @throws IllegalStateException if the calling thread already runs a loop or has an open test loop
          */
         @JvmStatic
-        public fun driveVirtual(name: String, autoAdvance: Boolean, wallClockNanos: Long, maxStepsPerInstant: Int): EventLoopCore {
+        public fun driveVirtual(name: String, autoAdvance: Boolean, wallClockNanos: Long, maxStepsPerInstant: Int): EventLoopCore =
+            driveVirtual(name, autoAdvance, wallClockNanos, maxStepsPerInstant, DebugSettings.FROM_SYSTEM_PROPERTY)
+
+        /**
+         * As [driveVirtual], with debug settings (null: none): creation sites are recorded for dumps;
+         * a test loop has no watchdog (its steps are not timed).
+         */
+        @JvmStatic
+        public fun driveVirtual(
+            name: String,
+            autoAdvance: Boolean,
+            wallClockNanos: Long,
+            maxStepsPerInstant: Int,
+            debug: DebugSettings?,
+        ): EventLoopCore {
             // another test loop of this thread, idle between its driving calls, may stay open (a test
             // that forgot to close one must not break the next test on the thread)
             val idle = CURRENT.get()?.let { it.virtual != null && !it.driving } ?: false
@@ -798,7 +860,8 @@ public class EventLoopCore private constructor(
                     "a TestLoop cannot be created on a thread that runs a loop ($cur)"
                 }
             }
-            val loop = EventLoopCore(name, VirtualTime(autoAdvance, wallClockNanos, maxStepsPerInstant), null, null)
+            if (debug != null) DebugSettings.anyLoop = true
+            val loop = EventLoopCore(name, VirtualTime(autoAdvance, wallClockNanos, maxStepsPerInstant), debug, null)
             loop.thread = Thread.currentThread()
             CURRENT.set(loop)
             return loop
