@@ -106,6 +106,49 @@ class TestLoopHardCasesTest {
         }
     }
 
+    // 2, on an idle loop: nothing ready, an hour's timer pending, threads posting short timers. The
+    // threads are outside work the loop knows of (toThread jobs), so it must neither jump to the hour
+    // while they post nor fire a posted timer anywhere but at its own deadline.
+    @Test
+    void anIdleLoopWithAFarTimerDoesNotJumpPastTimersPostedFromOtherThreads() throws Exception {
+        int threads = 8;
+        int perThread = 200;
+        int total = threads * perThread;
+        Duration hour = Duration.ofHours(1);
+        try (TestLoop loop = TestLoop.create()) {
+            Loop l = loop.loop();
+            AtomicInteger fired = new AtomicInteger();
+            AtomicLong lastFiredAt = new AtomicLong(-1);
+            ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+            AsyncEvent allFired = new AsyncEvent();
+            long hourAt = loop.run(() -> {
+                CompletableFuture<Long> far = Async.sleep(hour).thenApply(v -> l.time());
+                List<Task<Void>> jobs = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    jobs.add(Async.toThread(() -> {
+                        ThreadLocalRandom r = ThreadLocalRandom.current();
+                        for (int i = 0; i < perThread; i++) {
+                            long d = r.nextLong(1, 50) * 1_000_000L;
+                            long postedAt = l.time(); // the clock stands still while jobs run
+                            l.callLater(Duration.ofNanos(d), () -> {
+                                long at = l.time();
+                                if (at != postedAt + d) wrong.add("due at " + (postedAt + d) + ", fired at " + at);
+                                lastFiredAt.accumulateAndGet(at, Math::max);
+                                if (fired.incrementAndGet() == total) allFired.set();
+                            });
+                        }
+                        return null;
+                    }));
+                }
+                return Async.gather(jobs).thenCompose(v -> allFired.await()).thenCompose(v -> far);
+            });
+            assertEquals(total, fired.get());
+            assertTrue(wrong.isEmpty(), () -> wrong.size() + " fired off their deadline, e.g. " + wrong.peek());
+            assertTrue(lastFiredAt.get() < hour.toNanos(), "every posted timer fired before the hour");
+            assertEquals(hour.toNanos(), hourAt, "the hour's timer fired at its own deadline, after them");
+        }
+    }
+
     // 3. a waitFor whose result arrives at exactly its deadline: the result wins, every time
     @Test
     void waitForTieTheResultWinsTenThousandTimes() throws Exception {
