@@ -21,7 +21,10 @@ import kotlinx.coroutines.withContext
  *
  * The stream's failure is thrown by `collect`. Cancelling the collecting coroutine (or an operator
  * downstream that stops early, such as `take`) closes the iterator and waits, without being
- * cancellable itself, until the stream's producers have finished their cleanup.
+ * cancellable itself, until the stream's producers have finished their cleanup. Items the stream
+ * still holds then go to its `onDiscard`; an item counts as delivered once the iterator handed it
+ * to this flow, so one that reaches the collector just as it is cancelled is dropped by the flow
+ * (kotlinx's prompt cancellation), not discarded by the stream.
  */
 public fun <T : Any> AsyncStream<T>.asFlow(): Flow<T> {
     val stream = this
