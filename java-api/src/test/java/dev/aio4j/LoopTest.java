@@ -39,6 +39,29 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(20)
 class LoopTest {
+    @Test
+    void anInterruptedLoopRunGoesOnWithoutSpinningAndKeepsTheInterruptForItsCaller() throws Exception {
+        // Loop.run's rule: an interrupt does not stop the loop. It must not make it spin either (park returns at
+        // once while the flag is set): a hung Loop.run under a test's @Timeout (which interrupts) kept a core busy.
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long loopThread = Thread.currentThread().getId();
+        try {
+            long busyNanos = Loop.run(() -> {
+                Thread.currentThread().interrupt();
+                // the loop idles while a job elsewhere measures the loop thread's CPU time over half a second
+                return Async.toThread(() -> {
+                    long before = mx.getThreadCpuTime(loopThread);
+                    Thread.sleep(500); // a measuring window, not a synchronisation
+                    return mx.getThreadCpuTime(loopThread) - before;
+                });
+            });
+            assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt is kept");
+            assertTrue(busyNanos < 100_000_000L, "the idle loop parked instead of spinning: " + busyNanos / 1_000_000 + " ms of CPU in 500 ms");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     private Loop loop;
     private Thread loopThread;
     private final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());

@@ -233,8 +233,18 @@ public class EventLoopCore private constructor(
     /** Runs the loop on the calling thread (which must be its driver) until [done] holds. */
     public fun runUntil(done: BooleanSupplier) {
         check(Thread.currentThread() === thread) { "runUntil must be called on the loop's own thread" }
-        while (!done.asBoolean && !stopped) runOnce(done)
+        try {
+            while (!done.asBoolean && !stopped) runOnce(done)
+        } finally {
+            if (interruptSeen) {
+                interruptSeen = false
+                Thread.currentThread().interrupt() // the caller's interrupt, kept for it
+            }
+        }
     }
+
+    /** The driving thread was interrupted while the loop idled: the flag is cleared to park, and set again when [runUntil] returns. */
+    private var interruptSeen = false
 
     private fun runOnce(done: BooleanSupplier) {
         // timing steps (debug mode, or JFR recording dev.aio4j.SlowStep) is decided once per batch
@@ -371,6 +381,9 @@ public class EventLoopCore private constructor(
         parked = true
         try {
             if (!remote.isEmpty() || done.asBoolean || stopped) return
+            // an interrupt does not stop the loop (Loop.run's rule), but with the flag set park returns at once:
+            // the loop would spin on a core until it ends
+            if (Thread.interrupted()) interruptSeen = true
             val next = timers.peek()
             if (next == null) {
                 LockSupport.park(this)
