@@ -74,7 +74,9 @@ public interface AsyncStream<T> {
 
     /**
      * A stream of the items of {@code items}: each run iterates it anew (cold). A null element, or
-     * an exception from the iterator, fails the stream.
+     * an exception from the iterator, fails the stream. The iterator is called on the run's loop,
+     * as items are requested; cancelling the run (or its ending early, as with {@link #take})
+     * abandons the iterator where it is: nothing more is read from it.
      *
      * @param items the items
      * @param <T> the type of the items
@@ -112,8 +114,9 @@ public interface AsyncStream<T> {
      * {@code capacity} items; {@code overflow} says what a full buffer does. {@code register}
      * must call {@link Sink#onCancel} with the code that unregisters the callback, or the run
      * fails with {@link IllegalStateException}; that code runs exactly once, on the loop, when the
-     * run ends in any way. A source registered once per run; a hot source's items before the
-     * registration are not seen.
+     * run ends in any way. If {@code register} throws, the run fails with that exception (and the
+     * code it gave {@link Sink#onCancel}, if any, runs). A source registered once per run; a hot
+     * source's items before the registration are not seen.
      *
      * @param capacity the buffer's capacity; 0 (with {@link Overflow#SUSPEND} only) is a rendezvous
      * @param overflow what a full buffer does
@@ -149,7 +152,9 @@ public interface AsyncStream<T> {
     /**
      * 0, 1, 2, ... one every {@code period}, the first one period after the run starts. The
      * schedule is fixed-rate from the start; a slow consumer is not caught up with a burst (an
-     * item overdue is emitted at once, then the schedule goes on). Never ends by itself.
+     * item overdue is emitted at once, then the schedule goes on). Never ends by itself: end it
+     * with {@link #take}, {@link #takeWhile} or by cancelling the run, which withdraws the pending
+     * timer (no item is emitted after it).
      *
      * @param period the time between items; positive
      * @return the stream
@@ -299,7 +304,8 @@ public interface AsyncStream<T> {
 
     /**
      * The items up to the first for which {@code predicate} is false; that item goes to
-     * {@link #onDiscard} and the upstream is cancelled.
+     * {@link #onDiscard} and the upstream is cancelled. If {@code predicate} throws, the stream
+     * fails with that exception and the upstream is cancelled.
      *
      * @param predicate the test, run on the run's loop
      * @return the shortened stream
@@ -324,7 +330,10 @@ public interface AsyncStream<T> {
     /**
      * As {@link #buffer(int)}, with what a full buffer does: wait ({@link Overflow#SUSPEND}),
      * drop the oldest or the newest item (to {@link #onDiscard}), or fail the stream with
-     * {@link java.nio.BufferOverflowException} after the buffered items ({@link Overflow#FAIL}).
+     * {@link java.nio.BufferOverflowException} after the buffered items ({@link Overflow#FAIL};
+     * the item that overflowed goes to {@link #onDiscard} and the upstream is cancelled). With a
+     * dropping or failing strategy the upstream never waits for the consumer: it runs as fast as
+     * it can, and the strategy decides each item that finds the buffer full.
      *
      * @param capacity the buffer's capacity; at least 1 unless {@code overflow} is SUSPEND
      * @param overflow what a full buffer does
@@ -407,7 +416,10 @@ public interface AsyncStream<T> {
      * On the upstream's failure (not a cancellation), continues with the stream {@code fallback}
      * returns for it, once: for example
      * {@code timeout(d).recover(e -> e instanceof TimeoutException ? AsyncStream.of(dflt) : AsyncStream.failed(e))}.
-     * If {@code fallback} throws or returns null, the stream fails with that exception.
+     * If {@code fallback} throws or returns null, the stream fails with that exception (the
+     * upstream's failure added as suppressed). The fallback stream runs in the same run: its
+     * failure fails the stream (it is not recovered again), and cancelling the run while it runs
+     * cancels it and waits for its cleanup, as for the upstream.
      *
      * @param fallback the stream to continue with, given the failure
      * @return the recovering stream
@@ -488,8 +500,11 @@ public interface AsyncStream<T> {
      * Runs {@code body} with an iterator over one run of the stream (trio's
      * {@code as_safe_channel}, Python's {@code aclosing}): the iterator is valid inside the body
      * and is closed, its cleanup awaited, when the body's stage completes or fails. The task
-     * completes with the body's value, or fails with its failure (or what the body throws).
-     * Cancelling it closes the iterator and cancels the run.
+     * completes with the body's value, or fails with its failure (or what the body throws, or a
+     * {@link NullPointerException} if it returns null), in each case after the iterator is closed
+     * and the producers' cleanup has run. Cancelling it completes it at once as cancelled, closes
+     * the iterator (a {@code next()} the body waits for fails with {@link CancellationException})
+     * and cancels the run; {@code Loop.run} and task groups wait for the producers' cleanup.
      *
      * @param body the code that consumes the iterator, run on the run's loop
      * @param <R> the type of the result
@@ -501,8 +516,14 @@ public interface AsyncStream<T> {
 
     /**
      * An iterator over a new run of the stream, on the current loop (the shared loop outside any
-     * loop), started at its first {@link AsyncIterator#next()}. Unscoped: the caller must
-     * {@link AsyncIterator#close()} it (terminal operations and {@link #use} close theirs).
+     * loop), started at its first {@link AsyncIterator#next()}: nothing runs before. Unscoped: the
+     * caller must {@link AsyncIterator#close()} it (terminal operations and {@link #use} close
+     * theirs); closing it cancels the run. An iterator that becomes unreachable while its run is
+     * open is reported once through the loop's exception handler ("AsyncIterator was never
+     * closed: " and the stream; in debug mode with where it was made), and its run is then
+     * cancelled on its loop, never on the garbage collector's thread. Making the iterator checks
+     * nothing: if the loop is closed when the first {@code next()} is called, that call throws
+     * {@link IllegalStateException}.
      *
      * @return the iterator
      */

@@ -7,9 +7,12 @@ import java.util.function.Consumer;
 
 /**
  * A stage whose upstream is pulled by a pump into a channel: {@code buffer} over a stage that is
- * not a producer, and the hand-off of an {@link AsyncIterator}. The pump pulls one item only when
- * the channel has room for it (a free buffer slot, or a waiting receiver), so it never holds an
- * item itself: the read-ahead is the buffer's capacity. It runs as a child task of the run.
+ * not a producer, and the hand-off of an {@link AsyncIterator}. With {@link StreamChannel.Policy#SUSPEND}
+ * the pump pulls one item only when the channel has room for it (a free buffer slot, or a waiting
+ * receiver), so it never holds an item itself: the read-ahead is the buffer's capacity. With a
+ * dropping or failing policy the pump pulls as fast as the upstream gives items and the channel's
+ * policy decides what a full buffer does (the producer never waits: that is what
+ * {@code conflate()} and {@code buffer(n, DROP_*)} are for). It runs as a child task of the run.
  */
 final class PumpCursor<T> implements Cursor<T> {
     private final StreamRun run;
@@ -21,15 +24,23 @@ final class PumpCursor<T> implements Cursor<T> {
     private volatile boolean ended;
     private Task<?> task;
     private final StreamRun.Resume<T> itemArrived;
+    /** SUSPEND: pull only into room. Otherwise pull at once and let the channel's policy drop or fail. */
+    private final boolean waitsForRoom;
 
     PumpCursor(StreamRun run, Cursor<T> upstream, int capacity, StreamChannel.Policy policy, Consumer<Object> discard, String name) {
-        this(run, upstream, new StreamChannel(run.loop, capacity, policy, discard, name));
+        this(run, upstream, new StreamChannel(run.loop, capacity, policy, discard, name), policy == StreamChannel.Policy.SUSPEND);
     }
 
+    /** The hand-off of an iterator: a SUSPEND channel, pulled only when a {@code next()} waits. */
     PumpCursor(StreamRun run, Cursor<T> upstream, StreamChannel channel) {
+        this(run, upstream, channel, true);
+    }
+
+    private PumpCursor(StreamRun run, Cursor<T> upstream, StreamChannel channel, boolean waitsForRoom) {
         this.run = run;
         this.upstream = upstream;
         this.channel = channel;
+        this.waitsForRoom = waitsForRoom;
         this.pumpDone = new StreamFuture<>(run.loop, channel);
         this.itemArrived = new StreamRun.Resume<>(run) {
             @Override
@@ -79,7 +90,7 @@ final class PumpCursor<T> implements Cursor<T> {
                 end();
                 return;
             }
-            if (!channel.awaitRoom(() -> run.post(this::step))) return;
+            if (waitsForRoom && !channel.awaitRoom(() -> run.post(this::step))) return;
             CompletableFuture<T> f;
             try {
                 f = upstream.next();
@@ -110,7 +121,9 @@ final class PumpCursor<T> implements Cursor<T> {
             end();
             return false;
         }
-        channel.send(x, true); // discards it if the channel was cancelled meanwhile
+        // forced into the room the pump waited for; else the policy drops (to onDiscard) or fails (ending the channel).
+        // Either way the item is discarded if the channel was cancelled meanwhile
+        channel.send(x, waitsForRoom);
         return true;
     }
 

@@ -36,11 +36,21 @@ public interface Sink<T> {
      */
     CompletableFuture<Void> emit(T item);
 
-    /** Ends the stream normally, after the items already emitted. Later calls and emits are ignored or refused. */
+    /**
+     * Ends the stream normally, after the items already emitted, and runs the
+     * {@link #onCancel} code (once, on the loop: the source is done). Only the first
+     * {@code complete} or {@link #fail} counts: later calls, and calls after the run has ended,
+     * do nothing. After it, {@link #tryEmit} answers {@link EmitResult#CLOSED} and {@link #emit}
+     * returns a future failed with {@link CancellationException} (its item goes to
+     * {@link AsyncStream#onDiscard}).
+     */
     void complete();
 
     /**
-     * Fails the stream with {@code error}, after the items already emitted.
+     * Fails the stream with {@code error}, after the items already emitted, and runs the
+     * {@link #onCancel} code (once, on the loop). Only the first {@link #complete} or
+     * {@code fail} counts: later calls (a {@code fail} after {@code complete} too), and calls
+     * after the run has ended, do nothing. Later emits are refused as after {@link #complete}.
      *
      * @param error the failure
      * @throws NullPointerException if {@code error} is null
@@ -50,7 +60,11 @@ public interface Sink<T> {
     /**
      * Registers the code that unregisters the callback. Required: {@code register} must call it,
      * or the run fails with {@link IllegalStateException}. It runs exactly once, on the run's
-     * loop, when the run ends in any way (completed, failed, cancelled).
+     * loop, when the run ends in any way (completed, failed, cancelled), or at {@link #complete}
+     * or {@link #fail}; if it throws, the exception goes to the loop's exception handler. Call it
+     * once: a later call replaces the code if that has not run yet (the replaced code never
+     * runs), and is ignored once it has run. Called after the run has ended (it was cancelled
+     * while {@code register} ran), the code runs at once, on the loop.
      *
      * @param unregister the code that removes the callback
      * @throws NullPointerException if {@code unregister} is null

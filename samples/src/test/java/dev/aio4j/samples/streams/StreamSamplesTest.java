@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.aio4j.AsyncEvent;
 import dev.aio4j.Loop;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,7 +14,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,12 +45,23 @@ class StreamSamplesTest {
         AtomicInteger started = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
         AtomicInteger cancelled = new AtomicInteger();
-        IOException e = assertThrows(IOException.class, () -> WorkerPool.pipeline(6, started, finished, cancelled));
+        // The sample's jobs, with the timing pinned: job 6 fails only once jobs 7, 8 and 9 run on the
+        // other three workers, and those wait for an event that is never set (only a cancel ends them)
+        AsyncEvent othersRunning = new AsyncEvent();
+        AsyncEvent never = new AsyncEvent();
+        IntFunction<CompletionStage<Integer>> jobs = j -> {
+            if (j < 6) return WorkerPool.work(j, 6);
+            if (j == 6) return othersRunning.await().thenCompose(v -> WorkerPool.work(j, 6));
+            if (j == 9) othersRunning.set();
+            return never.await().thenApply(v -> j * j);
+        };
+        IOException e = assertThrows(IOException.class, () -> WorkerPool.pipeline(jobs, started, finished, cancelled));
         assertEquals("job 6 failed", e.getMessage());
         // Loop.run returned after every task had finished: each started job either finished, failed (job 6) or was cancelled
-        assertEquals(started.get(), finished.get() + 1 + cancelled.get(), () -> started + " started, " + finished + " finished, " + cancelled + " cancelled");
-        assertTrue(cancelled.get() >= 1, "jobs in flight on the other workers were cancelled");
-        assertTrue(started.get() < WorkerPool.JOBS, "the jobs after the failure never started");
+        String counts = started + " started, " + finished + " finished, " + cancelled + " cancelled";
+        assertEquals(10, started.get(), () -> "jobs 0 to 9 started, the jobs after the failure never did: " + counts);
+        assertEquals(6, finished.get(), () -> "jobs 0 to 5 finished: " + counts);
+        assertEquals(3, cancelled.get(), () -> "jobs 7, 8 and 9, in flight on the other workers, were cancelled: " + counts);
 
         String out = output(WorkerPool::run);
         assertTrue(out.contains("20 jobs on 4 workers: 20 results, sum of squares 2470"), out);
