@@ -236,15 +236,22 @@ public class EventLoopCore private constructor(
         try {
             while (!done.asBoolean && !stopped) runOnce(done)
         } finally {
-            if (interruptSeen) {
-                interruptSeen = false
-                Thread.currentThread().interrupt() // the caller's interrupt, kept for it
-            }
+            restoreInterrupt()
         }
     }
 
-    /** The driving thread was interrupted while the loop idled: the flag is cleared to park, and set again when [runUntil] returns. */
+    /**
+     * The driving thread was interrupted while the loop idled: the flag is cleared to park, and set
+     * again ([restoreInterrupt]) when [runUntil] or [shutdownOnLoopThread] returns.
+     */
     private var interruptSeen = false
+
+    private fun restoreInterrupt() {
+        if (interruptSeen) {
+            interruptSeen = false
+            Thread.currentThread().interrupt() // the caller's interrupt, kept for it
+        }
+    }
 
     private fun runOnce(done: BooleanSupplier) {
         // timing steps (debug mode, or JFR recording dev.aio4j.SlowStep) is decided once per batch
@@ -725,7 +732,11 @@ public class EventLoopCore private constructor(
         check(Thread.currentThread() === thread) { "shutdownOnLoopThread must run on the loop thread" }
         closing = true
         for (core in registry.snapshot()) core.cancel("loop is closing")
-        while (!registry.isEmpty() && !stopped) runOnce { registry.isEmpty() }
+        try {
+            while (!registry.isEmpty() && !stopped) runOnce { registry.isEmpty() }
+        } finally {
+            restoreInterrupt()
+        }
         stopped = true
         timers.drain()
         while (true) {
