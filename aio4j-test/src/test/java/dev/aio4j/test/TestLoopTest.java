@@ -323,6 +323,8 @@ class TestLoopTest {
                 () -> TestLoopOptions.defaults().withMaxStepsPerInstant(0));
         assertTrue(steps.getMessage().contains("maxStepsPerInstant"), steps.getMessage());
         assertThrows(NullPointerException.class, () -> TestLoop.create(null));
+        assertThrows(NullPointerException.class, () -> TestLoop.create(TestLoopOptions.defaults(), null));
+        assertThrows(NullPointerException.class, () -> TestLoop.create(null, dev.aio4j.DebugOptions.off()));
         try (TestLoop loop = TestLoop.create()) {
             assertThrows(NullPointerException.class, () -> loop.run(null));
             assertThrows(NullPointerException.class, () -> loop.task(null));
