@@ -79,6 +79,17 @@ public final class Async {
         return out;
     }
 
+    /** As {@link #checkedStages}, in an {@code Object[]}: a gather keeps each element in its stage's slot. */
+    private static Object[] gatherSlots(Collection<? extends CompletionStage<?>> stages) {
+        Objects.requireNonNull(stages, "stages");
+        Object[] out = stages.toArray();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null) throw new NullPointerException("stages[" + i + "] is null");
+            if (!(out[i] instanceof CompletionStage<?>)) throw new ClassCastException("stages[" + i + "] is not a CompletionStage");
+        }
+        return out;
+    }
+
     private static LoopCore loopHere() {
         return LoopCore.currentOrShared();
     }
@@ -185,8 +196,7 @@ public final class Async {
      * @throws NullPointerException if {@code stages} or one of them is null
      */
     public static <T> Task<List<T>> gather(Collection<? extends CompletionStage<? extends T>> stages) {
-        CompletionStage<?>[] arr = checkedStages(stages, "stages");
-        return Task.launch(new GatherCore(loopHere(), arr, null), null);
+        return Task.launch(new GatherCore(loopHere(), gatherSlots(stages), null), null);
     }
 
     /**
@@ -214,8 +224,7 @@ public final class Async {
      * @throws NullPointerException if {@code stages} or one of them is null
      */
     public static <T> Task<List<Outcome<T>>> gatherSettled(Collection<? extends CompletionStage<? extends T>> stages) {
-        CompletionStage<?>[] arr = checkedStages(stages, "stages");
-        return Task.launch(new GatherCore(loopHere(), arr,
+        return Task.launch(new GatherCore(loopHere(), gatherSlots(stages),
                 (value, error) -> error == null ? new Outcome.Success<>(value) : new Outcome.Failure<>(error)), null);
     }
 

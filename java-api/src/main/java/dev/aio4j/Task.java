@@ -17,7 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -66,7 +66,8 @@ import java.util.function.Supplier;
 public final class Task<T> extends LoopFuture<T> {
     private static final AtomicInteger IDS = new AtomicInteger();
     @SuppressWarnings("rawtypes")
-    private static final AtomicIntegerFieldUpdater<Task> ID = AtomicIntegerFieldUpdater.newUpdater(Task.class, "id");
+    private static final AtomicReferenceFieldUpdater<Task, Object> EXTRA =
+            AtomicReferenceFieldUpdater.newUpdater(Task.class, Object.class, "extra");
     private static final Cleaner CLEANER = Cleaner.create(runnable -> {
         Thread t = new Thread(runnable, "aio4j-unretrieved-failures");
         t.setDaemon(true);
@@ -77,19 +78,43 @@ public final class Task<T> extends LoopFuture<T> {
         dev.aio4j.engine.CreationSites.internalCodeOf(Task.class); // creation sites skip this jar's frames
     }
 
-    final TaskCore core;
-    private final String name;
-    private volatile int id; // numbered on first use of an unnamed task's name()
+    // A task is 32 bytes: the core is the LoopFuture's link, and what few tasks need (a number for
+    // an unnamed task's name, a failure note, done callbacks) lives in an Extras made on first use.
+    private volatile Object extra; // null | the name given | Extras
     private volatile boolean observed;
-    private volatile FailureNote failureNote;
-    private List<DoneCallback> doneCallbacks; // guarded by this
+
+    /** What few tasks need, made on first use (names, failure notes and done callbacks are rare on the hot path). */
+    private static final class Extras {
+        final String name;
+        volatile int id; // numbered on first use of an unnamed task's name()
+        volatile FailureNote failureNote;
+        List<Task<?>.DoneCallback> doneCallbacks; // guarded by the task
+
+        Extras(String name) {
+            this.name = name;
+        }
+    }
 
     @SuppressWarnings("unchecked")
     Task(TaskCore core, String name) {
         super(core);
-        this.core = core;
-        this.name = name;
+        this.extra = name;
         core.host = (LoopFuture<Object>) (LoopFuture<?>) this;
+    }
+
+    /** The engine core behind this task (the future's link). */
+    private TaskCore core() {
+        return TaskCore.linkOf(this);
+    }
+
+    /** The task's extras, made (once, whatever the race) on first use. */
+    private Extras extras() {
+        while (true) {
+            Object e = extra;
+            if (e instanceof Extras x) return x;
+            Extras x = new Extras((String) e);
+            if (EXTRA.compareAndSet(this, e, x)) return x;
+        }
     }
 
     /** Creates the task for {@code core} and starts it on its loop. */
@@ -108,12 +133,18 @@ public final class Task<T> extends LoopFuture<T> {
      * @return the name, never null
      */
     public String name() {
-        if (name != null) return name;
-        int i = id;
+        Object e = extra;
+        if (e instanceof String given) return given;
+        Extras x = extras();
+        if (x.name != null) return x.name;
+        int i = x.id;
         if (i == 0) {
             int fresh = IDS.incrementAndGet();
             if (fresh == 0) fresh = IDS.incrementAndGet(); // after 2^32 names: 0 means "not numbered"
-            i = ID.compareAndSet(this, 0, fresh) ? fresh : id;
+            synchronized (x) {
+                if (x.id == 0) x.id = fresh;
+                i = x.id;
+            }
         }
         return "Task-" + i;
     }
@@ -124,7 +155,7 @@ public final class Task<T> extends LoopFuture<T> {
      * @return the loop
      */
     public Loop loop() {
-        return Loop.of(core.loop);
+        return Loop.of(core().loop);
     }
 
     // ------------------------------------------------------------------ cancellation
@@ -140,7 +171,7 @@ public final class Task<T> extends LoopFuture<T> {
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        return core.cancel(null);
+        return core().cancel(null);
     }
 
     /**
@@ -149,7 +180,7 @@ public final class Task<T> extends LoopFuture<T> {
      * @return true if this call cancelled the task, false if it was already done
      */
     public boolean cancel() {
-        return core.cancel(null);
+        return core().cancel(null);
     }
 
     /**
@@ -160,7 +191,7 @@ public final class Task<T> extends LoopFuture<T> {
      * @return true if this call cancelled the task, false if it was already done
      */
     public boolean cancel(String message) {
-        return core.cancel(message);
+        return core().cancel(message);
     }
 
     // ------------------------------------------------------------------ non-blocking results
@@ -212,11 +243,12 @@ public final class Task<T> extends LoopFuture<T> {
     public void addDoneCallback(Consumer<? super Task<T>> callback) {
         Objects.requireNonNull(callback, "callback");
         DoneCallback dc = new DoneCallback(callback);
+        Extras x = extras();
         synchronized (this) {
-            if (doneCallbacks == null) doneCallbacks = new ArrayList<>(2);
-            doneCallbacks.add(dc);
+            if (x.doneCallbacks == null) x.doneCallbacks = new ArrayList<>(2);
+            x.doneCallbacks.add(dc);
         }
-        core.addListener(dc, 0);
+        core().addListener(dc, 0);
     }
 
     /**
@@ -229,10 +261,12 @@ public final class Task<T> extends LoopFuture<T> {
     public int removeDoneCallback(Consumer<? super Task<T>> callback) {
         Objects.requireNonNull(callback, "callback");
         int removed = 0;
+        if (!(extra instanceof Extras x)) return 0;
+        TaskCore core = core();
         synchronized (this) {
-            if (doneCallbacks == null) return 0;
-            for (var it = doneCallbacks.iterator(); it.hasNext(); ) {
-                DoneCallback dc = it.next();
+            if (x.doneCallbacks == null) return 0;
+            for (var it = x.doneCallbacks.iterator(); it.hasNext(); ) {
+                Task<?>.DoneCallback dc = it.next();
                 if (dc.callback.equals(callback)) {
                     it.remove();
                     if (core.removeListener(dc)) removed++;
@@ -251,10 +285,11 @@ public final class Task<T> extends LoopFuture<T> {
 
         @Override
         public void onStageDone(int tag, Object value, Throwable error) {
+            Extras x = extras();
             synchronized (Task.this) {
-                if (doneCallbacks != null) doneCallbacks.remove(this);
+                if (x.doneCallbacks != null) x.doneCallbacks.remove(this);
             }
-            core.loop.post(this);
+            core().loop.post(this);
         }
 
         @Override
@@ -262,7 +297,7 @@ public final class Task<T> extends LoopFuture<T> {
             try {
                 callback.accept(Task.this);
             } catch (Throwable t) {
-                core.loop.reportError("exception in done callback of " + Task.this, t);
+                core().loop.reportError("exception in done callback of " + Task.this, t);
             }
         }
     }
@@ -374,11 +409,12 @@ public final class Task<T> extends LoopFuture<T> {
     @Override
     protected void onFailedByEngine(Throwable error) {
         if (!observed && !(error instanceof CancellationException)) {
-            FailureNote note = new FailureNote(core.loop, toString(), error);
-            failureNote = note;
+            TaskCore core = core();
+            FailureNote note = new FailureNote(core().loop, toString(), error);
+            extras().failureNote = note;
             if (observed) note.observed = true;
             CLEANER.register(this, note);
-            core.loop.noteFailure(this); // a test loop reports it at close, deterministically
+            core().loop.noteFailure(this); // a test loop reports it at close, deterministically
         }
     }
 
@@ -393,8 +429,10 @@ public final class Task<T> extends LoopFuture<T> {
     protected void observed() {
         if (!observed) {
             observed = true;
-            FailureNote n = failureNote;
-            if (n != null) n.observed = true;
+            if (extra instanceof Extras x) {
+                FailureNote n = x.failureNote;
+                if (n != null) n.observed = true;
+            }
         }
     }
 
@@ -427,7 +465,7 @@ public final class Task<T> extends LoopFuture<T> {
         StringBuilder sb = new StringBuilder("Task[").append(name());
         if (!isDone()) {
             sb.append(", pending");
-            Object awaited = core.awaiting();
+            Object awaited = core().awaiting();
             if (awaited instanceof Task<?> t) sb.append(", awaiting Task[").append(t.name()).append(']');
             else if (awaited != null) sb.append(", awaiting ").append(describe(awaited));
         } else if (isCancelled()) {
@@ -437,7 +475,7 @@ public final class Task<T> extends LoopFuture<T> {
         } else {
             sb.append(", done");
         }
-        dev.aio4j.engine.TaskDebug d = core.debugRecord();
+        dev.aio4j.engine.TaskDebug d = core().debugRecord();
         if (d != null && d.site != null && d.site.length > 0) sb.append(", created at ").append(d.site[0]);
         return sb.append(']').toString();
     }

@@ -36,7 +36,7 @@ final class TaskInfos {
         Map<Object, List<String>> awaitedBy = new IdentityHashMap<>();
         for (TaskCore c : cores) {
             Object awaited = dev.aio4j.engine.Chains.waitedOn(c.awaiting());
-            if (awaited instanceof Task<?> t && t.core != c) awaitedBy.computeIfAbsent(t, k -> new ArrayList<>()).add(nameOf(c));
+            if (awaited instanceof Task<?> t && TaskCore.linkOf(t) != c) awaitedBy.computeIfAbsent(t, k -> new ArrayList<>()).add(nameOf(c));
         }
         List<TaskInfo> out = new ArrayList<>(cores.size());
         for (TaskCore c : cores) {

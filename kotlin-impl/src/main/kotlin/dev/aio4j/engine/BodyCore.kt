@@ -8,9 +8,19 @@ import java.util.concurrent.CompletionStage
  * completes as that stage does. Cancelling it cancels that stage (which, if it is a task, cancels
  * what that task awaits in turn).
  */
-public open class BodyCore(loop: LoopCore, private val body: Callable<out CompletionStage<*>?>?) : TaskCore(loop) {
+public open class BodyCore(loop: LoopCore, body: Callable<out CompletionStage<*>?>?) : TaskCore(loop) {
+    init {
+        setAwaiting(body) // the body waits in the awaiting slot until it runs (one field less per task)
+    }
+
+    /** Nothing before the body has run (the slot holds the body then). */
+    override fun awaiting(): Any? = if (state == NEW) null else super.awaiting()
+
     override fun start() {
-        val stage = runBody(body!!) ?: return
+        @Suppress("UNCHECKED_CAST")
+        val body = awaitingSlot() as Callable<out CompletionStage<*>?>
+        setAwaiting(null)
+        val stage = runBody(body) ?: return
         awaitStage(stage)
     }
 

@@ -117,7 +117,7 @@ public class EventLoopCore private constructor(
 
     override fun launch(core: TaskCore) {
         if (Thread.currentThread() === thread) {
-            registry.add(core)
+            if (core.registers) registry.add(core)
             virtual?.noteCreated(core)
             if (core.startsInline) core.startNow() else if (!stopped) local.addLast(core) else rejectAfterStop(core)
         } else {
@@ -374,7 +374,7 @@ public class EventLoopCore private constructor(
 
     private fun runSafely(r: Runnable) {
         try {
-            if (r is TaskCore && r.state == TaskCore.NEW && !r.registered) {
+            if (r is TaskCore && r.state == TaskCore.NEW && !r.registered && r.registers) {
                 registry.add(r)
                 virtual?.noteCreated(r)
             }
@@ -757,6 +757,9 @@ public class EventLoopCore private constructor(
     private fun rejectAfterStop(r: Runnable) {
         if (r is TaskCore && r.state == TaskCore.NEW) {
             r.failWith(CancellationException("loop is closed"))
+        } else if (r is TaskCore && !r.registers) { // a yield still queued when the loop stopped
+            r.failWith(CancellationException("loop is closed"))
+            r.finishStopped()
         } else if (r is LoopCore.Undroppable) {
             try {
                 r.run()

@@ -13,27 +13,29 @@ import java.util.function.BiFunction
  */
 public class GatherCore(
     loop: LoopCore,
-    private val children: Array<CompletionStage<*>>,
+    /** The stages, given as an `Object[]`: each slot holds its stage until it completes, then its element (no second array per gather). */
+    private val slots: Array<Any?>,
     private val settler: BiFunction<Any?, Throwable?, Any?>?,
 ) : TaskCore(loop) {
-    private val results = arrayOfNulls<Any?>(children.size)
-    private var remaining = children.size
+    private val settled = LongArray((slots.size + 63) ushr 6) // guarded by this: which slots hold an element
+    private var remaining = slots.size
 
     override val startsInline: Boolean get() = true
 
     override fun start() {
-        if (children.isEmpty()) {
+        if (slots.isEmpty()) {
             completeWith(Collections.emptyList<Any?>())
             finish()
             return
         }
-        for (i in children.indices) listenTo(children[i], i)
+        for (i in slots.indices) listenTo(slots[i] as CompletionStage<*>, i)
     }
 
     override fun onChildDone(tag: Int, value: Any?, error: Throwable?) {
         val last: Boolean
         synchronized(this) {
-            results[tag] = if (settler != null) settler.apply(value, error) else value
+            slots[tag] = if (settler != null) settler.apply(value, error) else value
+            settled[tag ushr 6] = settled[tag ushr 6] or (1L shl tag)
             last = --remaining == 0
         }
         if (error != null && settler == null) {
@@ -43,13 +45,17 @@ public class GatherCore(
             }
         }
         if (last) {
-            completeWith(Collections.unmodifiableList(results.asList()))
+            completeWith(Collections.unmodifiableList(slots.asList()))
             finish()
         }
     }
 
     override fun onCancelled() {
-        for (c in children) cancelStage(c, null)
+        val pending = ArrayList<Any?>()
+        synchronized(this) {
+            for (i in slots.indices) if (settled[i ushr 6] and (1L shl i) == 0L) pending.add(slots[i])
+        }
+        for (c in pending) cancelStage(c, null)
         finish()
     }
 }

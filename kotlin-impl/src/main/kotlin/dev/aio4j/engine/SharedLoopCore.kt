@@ -46,11 +46,27 @@ public class SharedLoopCore private constructor() : LoopCore("shared", DebugSett
     override fun isLoopThread(): Boolean = isWorker(Thread.currentThread())
 
     override fun post(r: Runnable) {
-        Dispatchers.Default.dispatch(EmptyCoroutineContext, LoopWork(r))
+        // a task core marks its worker itself (TaskCore.run): no wrapper per step
+        Dispatchers.Default.dispatch(EmptyCoroutineContext, if (r is TaskCore && debug == null) r else LoopWork(r))
     }
 
     override fun postYield(r: Runnable) {
-        Dispatchers.Default.dispatchYield(EmptyCoroutineContext, LoopWork(r))
+        Dispatchers.Default.dispatchYield(EmptyCoroutineContext, if (r is TaskCore && debug == null) r else LoopWork(r))
+    }
+
+    /** Runs a task core's step, posted without a [LoopWork]: the worker counts as on the loop meanwhile. */
+    internal fun runCoreStep(core: TaskCore) {
+        val w = state.get()
+        if (w == null) { // not a worker
+            core.runStep()
+            return
+        }
+        w.running++
+        try {
+            core.runStep()
+        } finally {
+            w.running--
+        }
     }
 
     /** Runs a posted runnable as this loop's code: the worker counts as on the loop meanwhile. */
@@ -92,7 +108,7 @@ public class SharedLoopCore private constructor() : LoopCore("shared", DebugSett
     private fun runsLoopCode(): Boolean = state.get()?.onLoop == true
 
     override fun launch(core: TaskCore) {
-        registry.add(core)
+        if (core.registers) registry.add(core)
         if (core.startsInline) core.startNow() else post(core)
     }
 

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CompletionException
 import java.util.concurrent.CompletionStage
 import java.util.concurrent.ExecutionException
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import java.util.function.BiConsumer
 
 /** Receives the outcome of a stage it listens to; [tag] says which one. Called on whatever thread completed it. */
@@ -58,32 +59,34 @@ internal class ChildCallback(private val listener: StageListener, private val ta
     }
 }
 
-private class ListenerList {
-    var listeners = arrayOfNulls<StageListener>(4)
-    var tags = IntArray(4)
-    var size = 0
+/** Two or more listeners of one task; never changed once published (an add or a remove publishes a copy). */
+private class ListenerList(@JvmField val listeners: Array<StageListener?>, @JvmField val tags: IntArray) {
+    val size: Int get() = listeners.size
 
-    fun add(l: StageListener, tag: Int) {
-        if (size == listeners.size) {
-            listeners = listeners.copyOf(size * 2)
-            tags = tags.copyOf(size * 2)
-        }
-        listeners[size] = l
-        tags[size] = tag
-        size++
+    fun plus(l: StageListener, tag: Int): ListenerList {
+        val n = listeners.size
+        val ls = listeners.copyOf(n + 1)
+        val ts = tags.copyOf(n + 1)
+        ls[n] = l
+        ts[n] = tag
+        return ListenerList(ls, ts)
     }
 
-    fun remove(l: StageListener): Boolean {
-        for (i in 0 until size) {
-            if (listeners[i] === l) {
-                val last = --size
-                listeners[i] = listeners[last]
-                tags[i] = tags[last]
-                listeners[last] = null
-                return true
-            }
+    /** This list without [l]'s first registration; this list itself if [l] is not in it. */
+    fun minus(l: StageListener): ListenerList {
+        val i = listeners.indexOfFirst { it === l }
+        if (i < 0) return this
+        val n = listeners.size
+        val ls = arrayOfNulls<StageListener>(n - 1)
+        val ts = IntArray(n - 1)
+        var j = 0
+        for (k in 0 until n) {
+            if (k == i) continue
+            ls[j] = listeners[k]
+            ts[j] = tags[k]
+            j++
         }
-        return false
+        return ListenerList(ls, ts)
     }
 }
 
@@ -110,9 +113,11 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
     @Volatile
     private var awaitingStage: Any? = null
 
-    // guarded by this: null | StageListener | ListenerList | DONE_MARKER
+    // null | StageListener (its tag in listenerTag) | ListenerList | DONE_MARKER. Changed by CAS; adding and
+    // removing also hold this core's lock (so listenerTag is written by one adder at a time), completing does not
+    @Volatile
     private var listeners: Any? = null
-    private var listenerTag: Int = 0
+    private var listenerTag: Int = 0 // written only while listeners is null, under the lock, before the CAS that publishes the listener
 
     @JvmField internal var regPrev: TaskCore? = null
     @JvmField internal var regNext: TaskCore? = null
@@ -139,17 +144,37 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
     public val isFinished: Boolean get() = state == FINISHED
 
     /** The stage the task is suspended on, or null (for `toString()`). */
-    public fun awaiting(): Any? = awaitingStage
+    public open fun awaiting(): Any? = awaitingStage
+
+    /**
+     * The raw awaiting slot. A core that never awaits, or has not begun to, may keep one value of
+     * its own there instead (a sleep's value, a body not yet run): one field less per task; such a
+     * core overrides [awaiting] to hide it.
+     */
+    protected fun awaitingSlot(): Any? = awaitingStage
 
     /** Starts this task on its loop (any thread). */
     public fun launch() {
         loop.launch(this)
     }
 
+    /**
+     * False for a task that lives for one step of its loop and is not listed among its live tasks
+     * (a zero-delay sleep on a production loop): it costs no registry entry. A loop that stops with
+     * it still queued cancels it.
+     */
+    internal open val registers: Boolean get() = true
+
     /** Combinators with nothing to run may start on the launching thread (they touch loop state only through thread-safe calls). */
     internal open val startsInline: Boolean get() = false
 
     override fun run() {
+        val l = loop
+        if (l is SharedLoopCore) l.runCoreStep(this) else runStep()
+    }
+
+    /** Starts the task, or fires its timer: one step, run by [run] on the loop. */
+    internal fun runStep() {
         step { if (state == NEW) startNow() else onTimer() }
     }
 
@@ -289,6 +314,11 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
         onFinished()
     }
 
+    /** Marks a task finished whose loop stopped before it could run again (a queued yield). */
+    internal fun finishStopped() {
+        finish()
+    }
+
     /** Debug mode: the task finished while holding a lock (or another resource it took): report each, once. */
     private fun reportHeld(d: TaskDebug) {
         for (r in d.heldNow()) {
@@ -304,25 +334,19 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
     /** Calls [l] with [tag] when this task is done (at once, on this thread, if it already is). */
     public fun addListener(l: StageListener, tag: Int) {
         synchronized(this) {
-            val ls = listeners
-            when {
-                ls == null -> {
-                    listeners = l
-                    listenerTag = tag
-                    return
+            while (true) {
+                val ls = listeners
+                if (ls === DONE_MARKER) break
+                val next: Any = when (ls) {
+                    null -> {
+                        listenerTag = tag // only adders write it, one at a time, and only while nobody is registered
+                        l
+                    }
+                    is ListenerList -> ls.plus(l, tag)
+                    else -> ListenerList(arrayOf(ls as StageListener, l), intArrayOf(listenerTag, tag))
                 }
-                ls === DONE_MARKER -> {}
-                ls is ListenerList -> {
-                    ls.add(l, tag)
-                    return
-                }
-                else -> {
-                    val list = ListenerList()
-                    list.add(ls as StageListener, listenerTag)
-                    list.add(l, tag)
-                    listeners = list
-                    return
-                }
+                if (LISTENERS.compareAndSet(this, ls, next)) return
+                // lost to the completion (the only change made without the lock): call at once
             }
         }
         val h = host!!
@@ -331,31 +355,37 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
     }
 
     /** Withdraws [l]; true if it was registered and not yet called. */
-    public fun removeListener(l: StageListener): Boolean = synchronized(this) {
-        val ls = listeners
-        when {
-            ls === l -> {
-                listeners = null
-                true
+    public fun removeListener(l: StageListener): Boolean {
+        synchronized(this) {
+            while (true) {
+                val ls = listeners
+                val next: Any?
+                if (ls === l) {
+                    next = null
+                } else if (ls is ListenerList) {
+                    val left = ls.minus(l)
+                    if (left === ls) return false
+                    if (left.size == 1) {
+                        listenerTag = left.tags[0] // before the CAS that publishes the listener alone
+                        next = left.listeners[0]
+                    } else {
+                        next = left
+                    }
+                } else {
+                    return false // not registered, or already called
+                }
+                if (LISTENERS.compareAndSet(this, ls, next)) return true
             }
-            ls is ListenerList -> ls.remove(l)
-            else -> false
         }
     }
 
     private fun notifyListeners(value: Any?, raw: Throwable?) {
+        val ls = LISTENERS.getAndSet(this, DONE_MARKER) // no lock: a task completes once
+        if (ls == null) return
         val error = if (raw == null) null else Outcomes.unwrap(raw)
-        val ls: Any?
-        val tag: Int
-        synchronized(this) {
-            ls = listeners
-            tag = listenerTag
-            listeners = DONE_MARKER
-        }
         when (ls) {
-            null -> {}
             is ListenerList -> for (i in 0 until ls.size) callListener(ls.listeners[i]!!, ls.tags[i], value, error)
-            else -> callListener(ls as StageListener, tag, value, error)
+            else -> callListener(ls as StageListener, listenerTag, value, error)
         }
     }
 
@@ -463,9 +493,16 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
     }
 
     public companion object {
+        private val LISTENERS: AtomicReferenceFieldUpdater<TaskCore, Any?> =
+            AtomicReferenceFieldUpdater.newUpdater(TaskCore::class.java, Any::class.java, "listeners")
+
         /** The task core behind [stage] if it is a `Task` (which then counts as observed), else null. */
         @JvmStatic
         public fun coreOf(stage: Any?): TaskCore? = (stage as? LoopFuture<*>)?.observedTaskCore()
+
+        /** The core a task's future was made with (its link), without counting as looking at its outcome. */
+        @JvmStatic
+        public fun linkOf(task: LoopFuture<*>): TaskCore = task.taskCore!!
 
         internal const val NEW = 0
         internal const val RUNNING = 1

@@ -9,10 +9,29 @@ package dev.aio4j.engine
  */
 internal class TaskRegistry(private val concurrent: Boolean) {
     private val stripes: Int = if (concurrent) Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 4).coerceAtLeast(4) else 1
-    private val heads = arrayOfNulls<TaskCore>(stripes)
-    private val locks = Array(stripes) { Any() }
-    private val counts = IntArray(stripes) // per stripe, under its lock: no shared counter on the hot path
+    private val heads = arrayOfNulls<TaskCore>(stripes) // the single-threaded list (stripe 0); unused when concurrent
+    // concurrent: one padded object per stripe, its own lock, so that two workers' stripes never share a cache line
+    private val locks: Array<Stripe> = Array(if (concurrent) stripes else 0) { Stripe() }
     private var plainCount = 0
+
+    /** One stripe's lock (its header), list head and count, together at the start of its [Stripe]. */
+    private open class StripeData {
+        @JvmField var head: TaskCore? = null
+        @JvmField var count = 0
+    }
+
+    /** A stripe padded to more than a cache line (a subclass's fields come after its superclass's): two workers' stripes never share one. */
+    @Suppress("unused")
+    private class Stripe : StripeData() {
+        @JvmField var q0 = 0L
+        @JvmField var q1 = 0L
+        @JvmField var q2 = 0L
+        @JvmField var q3 = 0L
+        @JvmField var q4 = 0L
+        @JvmField var q5 = 0L
+        @JvmField var q6 = 0L
+        @JvmField var q7 = 0L
+    }
 
     fun add(core: TaskCore) {
         if (!concurrent) {
@@ -21,9 +40,10 @@ internal class TaskRegistry(private val concurrent: Boolean) {
             return
         }
         val s = (Thread.currentThread().id.toInt() * 0x9E3779B9.toInt()).ushr(16) and (stripes - 1)
-        synchronized(locks[s]) {
+        val st = locks[s]
+        synchronized(st) {
             link(s, core)
-            counts[s]++
+            st.count++
         }
     }
 
@@ -34,13 +54,14 @@ internal class TaskRegistry(private val concurrent: Boolean) {
         }
         val s = core.regStripe
         if (s < 0) return // not registered (or removed already)
-        synchronized(locks[s]) { if (unlink(s, core)) counts[s]-- }
+        val st = locks[s]
+        synchronized(st) { if (unlink(s, core)) st.count-- }
     }
 
     fun size(): Int {
         if (!concurrent) return plainCount
         var n = 0
-        for (s in 0 until stripes) n += synchronized(locks[s]) { counts[s] }
+        for (s in 0 until stripes) n += locks[s].let { synchronized(it) { it.count } }
         return n
     }
 
@@ -79,7 +100,7 @@ internal class TaskRegistry(private val concurrent: Boolean) {
     private fun collect(s: Int, out: MutableList<TaskCore>) {
         // newest first in the list; report oldest first
         val start = out.size
-        var c = heads[s]
+        var c = headOf(s)
         while (c != null) {
             out.add(c)
             c = c.regNext
@@ -87,12 +108,18 @@ internal class TaskRegistry(private val concurrent: Boolean) {
         out.subList(start, out.size).reverse()
     }
 
+    private fun headOf(s: Int): TaskCore? = if (concurrent) locks[s].head else heads[s]
+
+    private fun setHead(s: Int, c: TaskCore?) {
+        if (concurrent) locks[s].head = c else heads[s] = c
+    }
+
     private fun link(s: Int, core: TaskCore) {
-        val h = heads[s]
+        val h = headOf(s)
         core.regPrev = null
         core.regNext = h
         if (h != null) h.regPrev = core
-        heads[s] = core
+        setHead(s, core)
         core.regStripe = s
     }
 
@@ -101,7 +128,7 @@ internal class TaskRegistry(private val concurrent: Boolean) {
         core.regStripe = -1
         val p = core.regPrev
         val n = core.regNext
-        if (p == null) heads[s] = n else p.regNext = n
+        if (p == null) setHead(s, n) else p.regNext = n
         if (n != null) n.regPrev = p
         core.regPrev = null
         core.regNext = null
