@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -282,6 +283,23 @@ class LoopTest {
         assertEndsCancelled(pending);
         assertTrue(l.isClosed());
         l.close(); // and once more from outside: waits for the end, returns
+    }
+
+    @Test
+    void aZeroSleepStillQueuedWhenItsLoopClosesEndsCancelledAndTheLoopStops() throws Exception {
+        // a yield takes no registry entry on a production loop: the loop's stop still ends it
+        Loop l = Loop.create("closing-with-a-yield");
+        AtomicReference<Task<Void>> yield = new AtomicReference<>();
+        CountDownLatch stepped = new CountDownLatch(1);
+        l.callSoon(() -> {
+            yield.set(Async.sleep(Duration.ZERO)); // queued behind this step
+            l.close(); // from the loop's own thread: it stops after this step, nothing else being live
+            stepped.countDown();
+        });
+        assertTrue(stepped.await(10, TimeUnit.SECONDS));
+        l.close(); // waits for the end
+        assertEndsCancelled(yield.get());
+        assertTrue(l.isClosed());
     }
 
     @Test
