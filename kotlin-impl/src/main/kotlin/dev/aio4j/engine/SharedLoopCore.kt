@@ -46,24 +46,24 @@ public class SharedLoopCore private constructor() : LoopCore("shared", DebugSett
     override fun isLoopThread(): Boolean = isWorker(Thread.currentThread())
 
     override fun post(r: Runnable) {
-        // a task core marks its worker itself (TaskCore.run): no wrapper per step
-        Dispatchers.Default.dispatch(EmptyCoroutineContext, if (r is TaskCore && debug == null) r else LoopWork(r))
+        // a task core or a waiter marks its worker itself (SelfMarking): no wrapper per step
+        Dispatchers.Default.dispatch(EmptyCoroutineContext, if (r is SelfMarking && debug == null) r else LoopWork(r))
     }
 
     override fun postYield(r: Runnable) {
-        Dispatchers.Default.dispatchYield(EmptyCoroutineContext, if (r is TaskCore && debug == null) r else LoopWork(r))
+        Dispatchers.Default.dispatchYield(EmptyCoroutineContext, if (r is SelfMarking && debug == null) r else LoopWork(r))
     }
 
-    /** Runs a task core's step, posted without a [LoopWork]: the worker counts as on the loop meanwhile. */
-    internal fun runCoreStep(core: TaskCore) {
+    /** Runs [step], posted without a [LoopWork]: the worker counts as on the loop meanwhile. */
+    internal fun runMarked(step: SelfMarking) {
         val w = state.get()
         if (w == null) { // not a worker
-            core.runStep()
+            step.runStep()
             return
         }
         w.running++
         try {
-            core.runStep()
+            step.runStep()
         } finally {
             w.running--
         }
@@ -235,4 +235,14 @@ public class SharedLoopCore private constructor() : LoopCore("shared", DebugSett
         internal fun currentOnThread(): SharedLoopCore? =
             if (isWorker(Thread.currentThread()) && INSTANCE.runsLoopCode()) INSTANCE else null
     }
+}
+
+/**
+ * Loop work that marks a shared-loop worker as running loop code by itself, in its [run] (which
+ * calls [SharedLoopCore.runMarked] on the shared loop, [runStep] directly elsewhere): the shared
+ * loop posts it as it is, with no wrapper allocated per step. Task cores and waiters are.
+ */
+internal interface SelfMarking : Runnable {
+    /** The work itself. */
+    fun runStep()
 }

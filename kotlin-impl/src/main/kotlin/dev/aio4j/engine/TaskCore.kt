@@ -101,7 +101,7 @@ private val DONE_MARKER = Any()
  *
  * Every child-done callback ([onChildDone]), [onCancelled] and [onTimer] runs on the task's loop.
  */
-public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(), StageListener, BiConsumer<Any?, Throwable?> {
+public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(), StageListener, BiConsumer<Any?, Throwable?>, SelfMarking {
     /** The public future this core completes (a `Task`, or a hidden future); set once, by its constructor, before [launch]. */
     @JvmField
     public var host: LoopFuture<Any?>? = null
@@ -170,11 +170,11 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
 
     override fun run() {
         val l = loop
-        if (l is SharedLoopCore) l.runCoreStep(this) else runStep()
+        if (l is SharedLoopCore) l.runMarked(this) else runStep()
     }
 
     /** Starts the task, or fires its timer: one step, run by [run] on the loop. */
-    internal fun runStep() {
+    override fun runStep() {
         step { if (state == NEW) startNow() else onTimer() }
     }
 

@@ -5,6 +5,8 @@ import dev.aio4j.engine.Jfr
 import dev.aio4j.engine.LoopCore
 import dev.aio4j.engine.LoopFuture
 import dev.aio4j.engine.Outcomes
+import dev.aio4j.engine.SelfMarking
+import dev.aio4j.engine.SharedLoopCore
 import java.util.ArrayDeque
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import java.util.function.BiConsumer
@@ -44,7 +46,7 @@ public abstract class Waiter<T> internal constructor(
     loop: LoopCore?,
     /** Which JFR wait event times it (0 lock, 1 semaphore, 2 queue), or -1 for none (not kept: the event knows). */
     jfrKind: Int = -1,
-) : LoopFuture<T>(if (jfrKind < 0) Contexts.linkFor(loop) else Contexts.linkFor(loop, jfrKind)), LoopCore.Undroppable {
+) : LoopFuture<T>(if (jfrKind < 0) Contexts.linkFor(loop) else Contexts.linkFor(loop, jfrKind)), LoopCore.Undroppable, SelfMarking {
     @JvmField internal var prev: Waiter<*>? = null
     @JvmField internal var next: Waiter<*>? = null
     @JvmField internal var list: WaitList? = null
@@ -105,6 +107,12 @@ public abstract class Waiter<T> internal constructor(
 
     /** Runs on the waiter's loop (or inline): the delivery itself. */
     override fun run() {
+        val l = loopCore
+        if (l is SharedLoopCore) l.runMarked(this) else runStep()
+    }
+
+    @JvmSynthetic
+    override fun runStep() {
         val x = extraLink
         if (x == null) {
             deliver()
