@@ -90,6 +90,27 @@ class GatherTest {
     }
 
     @Test
+    void aChildsValueThatIsAFutureIsAValueNotAChild() throws Exception {
+        // a gather keeps each value where its stage was: a value that is a future must still be
+        // returned as it is, and never be cancelled as if it were a child still pending
+        CompletableFuture<String> value = new CompletableFuture<>();
+        CompletableFuture<CompletableFuture<String>> first = new CompletableFuture<>();
+        CompletableFuture<CompletableFuture<String>> second = new CompletableFuture<>();
+        Task<List<CompletableFuture<String>>> g = Async.gather(first, second);
+        first.complete(value);
+        assertTrue(g.cancel());
+        assertEndsCancelled(second);
+        assertFalse(value.isDone(), "the first child's value was cancelled with the gather");
+
+        CompletableFuture<String> v1 = new CompletableFuture<>();
+        CompletableFuture<String> v2 = CompletableFuture.completedFuture("v2");
+        List<CompletableFuture<String>> both = get(Async.gather(done(v1), done(v2)));
+        assertSame(v1, both.get(0));
+        assertSame(v2, both.get(1));
+        assertFalse(v1.isDone());
+    }
+
+    @Test
     void cancellingATaskAwaitingAGatherCancelsTheGatherAndItsChildren() throws Exception {
         Loop loop = Loop.create("gather-cancel");
         try {

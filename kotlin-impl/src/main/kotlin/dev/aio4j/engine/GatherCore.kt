@@ -4,21 +4,32 @@ import java.util.Collections
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletionException
 import java.util.concurrent.CompletionStage
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
 import java.util.function.BiFunction
 
 /**
  * `gather`: completes with every child's value in argument order; the first failure fails it
  * (the others keep running); cancelling it cancels every child. With a [settler], every outcome
  * is mapped (value, error) -> element and it never fails on a child's account.
+ *
+ * No lock: on the shared loop children complete on every worker at once. Each child writes its
+ * own slot, then counts itself off [remaining]; the one that counts the last sees every slot.
  */
 public class GatherCore(
     loop: LoopCore,
-    /** The stages, given as an `Object[]`: each slot holds its stage until it completes, then its element (no second array per gather). */
+    /**
+     * The stages, given as an `Object[]`: each slot holds its stage until it completes, then its
+     * element (no second array per gather). An element that is itself a stage is kept in a
+     * [StageElement], so that a slot holding a stage always means "not complete yet".
+     */
     private val slots: Array<Any?>,
     private val settler: BiFunction<Any?, Throwable?, Any?>?,
 ) : TaskCore(loop) {
-    private val settled = LongArray((slots.size + 63) ushr 6) // guarded by this: which slots hold an element
+    @Volatile
     private var remaining = slots.size
+
+    @Volatile
+    private var boxed = false
 
     override val startsInline: Boolean get() = true
 
@@ -32,12 +43,14 @@ public class GatherCore(
     }
 
     override fun onChildDone(tag: Int, value: Any?, error: Throwable?) {
-        val last: Boolean
-        synchronized(this) {
-            slots[tag] = if (settler != null) settler.apply(value, error) else value
-            settled[tag ushr 6] = settled[tag ushr 6] or (1L shl tag)
-            last = --remaining == 0
+        val element = if (settler != null) settler.apply(value, error) else value
+        if (element is CompletionStage<*>) {
+            boxed = true
+            slots[tag] = StageElement(element)
+        } else {
+            slots[tag] = element
         }
+        val last = REMAINING.decrementAndGet(this) == 0 // after the slot's write: the last one sees them all
         if (error != null && settler == null) {
             // a child's cancellation fails the gather (as asyncio's), it does not cancel it
             if (failWith(if (error is CancellationException) CompletionException(error) else error)) {
@@ -45,17 +58,31 @@ public class GatherCore(
             }
         }
         if (last) {
+            if (boxed) {
+                for (i in slots.indices) {
+                    val s = slots[i]
+                    if (s is StageElement) slots[i] = s.stage
+                }
+            }
             completeWith(Collections.unmodifiableList(slots.asList()))
             finish()
         }
     }
 
     override fun onCancelled() {
-        val pending = ArrayList<Any?>()
-        synchronized(this) {
-            for (i in slots.indices) if (settled[i ushr 6] and (1L shl i) == 0L) pending.add(slots[i])
+        // a slot still holding a stage is a child not complete yet (or completing right now: cancelling it is then a no-op)
+        for (i in slots.indices) {
+            val s = slots[i]
+            if (s is CompletionStage<*>) cancelStage(s, null)
         }
-        for (c in pending) cancelStage(c, null)
         finish()
+    }
+
+    /** An element that is a stage itself, kept apart from the stages still awaited. */
+    private class StageElement(@JvmField val stage: CompletionStage<*>)
+
+    private companion object {
+        private val REMAINING: AtomicIntegerFieldUpdater<GatherCore> =
+            AtomicIntegerFieldUpdater.newUpdater(GatherCore::class.java, "remaining")
     }
 }
