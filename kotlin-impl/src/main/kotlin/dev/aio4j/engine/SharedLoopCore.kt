@@ -1,5 +1,6 @@
 package dev.aio4j.engine
 
+import dev.aio4j.engine.sync.Waiter
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.runBlocking
@@ -46,13 +47,20 @@ public class SharedLoopCore private constructor() : LoopCore("shared", DebugSett
     override fun isLoopThread(): Boolean = isWorker(Thread.currentThread())
 
     override fun post(r: Runnable) {
-        // a task core or a waiter marks its worker itself (SelfMarking): no wrapper per step
-        Dispatchers.Default.dispatch(EmptyCoroutineContext, if (r is SelfMarking && debug == null) r else LoopWork(r))
+        Dispatchers.Default.dispatch(EmptyCoroutineContext, unwrapped(r))
     }
 
     override fun postYield(r: Runnable) {
-        Dispatchers.Default.dispatchYield(EmptyCoroutineContext, if (r is SelfMarking && debug == null) r else LoopWork(r))
+        Dispatchers.Default.dispatchYield(EmptyCoroutineContext, unwrapped(r))
     }
+
+    /**
+     * A task core or a waiter marks its worker itself ([SelfMarking]): it is posted as it is, with
+     * no wrapper per step. Tested by class, not by the interface: before JDK 23 a type test against
+     * an interface writes a per-class cache, and two workers testing one class against two
+     * interfaces (this and `Undroppable`) make its cache line ping-pong between cores.
+     */
+    private fun unwrapped(r: Runnable): Runnable = if ((r is TaskCore || r is Waiter<*>) && debug == null) r else LoopWork(r)
 
     /** Runs [step], posted without a [LoopWork]: the worker counts as on the loop meanwhile. */
     internal fun runMarked(step: SelfMarking) {
