@@ -681,7 +681,9 @@ public final class Async {
 
     /**
      * The tasks of the current loop (the shared loop outside any loop) that are not done yet
-     * (asyncio's {@code all_tasks}), including sleeps and other helper tasks.
+     * (asyncio's {@code all_tasks}), including sleeps and other helper tasks. A zero-delay sleep is
+     * a yield (in asyncio not a task at all): it is listed on debug and test loops only, elsewhere
+     * it takes no entry in the loop's list of tasks.
      *
      * @return a snapshot, in no guaranteed order
      */

@@ -106,6 +106,26 @@ class DebugModeTest {
     }
 
     @Test
+    void aZeroSleepIsListedAmongTheTasksOfADebugLoopOnly() throws Exception {
+        // a yield takes no entry in a production loop's list of tasks (it lives one step); a debug loop lists it
+        try (Loop plain = Loop.create("yield-plain");
+                Loop debug = Loop.create("yield-debug", LoopOptions.defaults().debug(DebugOptions.on()))) {
+            for (Loop loop : List.of(plain, debug)) {
+                Boolean[] listed = new Boolean[2];
+                Support.get(loop.task(() -> {
+                    Task<Void> yield = Async.sleep(Duration.ZERO);
+                    Task<Void> timed = Async.sleep(Duration.ofMillis(1));
+                    listed[0] = Async.allTasks().contains(yield);
+                    listed[1] = Async.allTasks().contains(timed);
+                    return Async.gather(yield, timed);
+                }));
+                assertEquals(loop == debug, listed[0], "zero sleep listed on " + loop);
+                assertTrue(listed[1], "a timed sleep is always listed, on " + loop);
+            }
+        }
+    }
+
+    @Test
     void aTaskThatFinishesHoldingALockIsReported() throws Exception {
         Reports reports = new Reports();
         AsyncLock lock = new AsyncLock();
