@@ -1,6 +1,7 @@
 package dev.aio4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -20,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,60 +65,61 @@ class StreamContractTest {
         return IntStream.range(from, to).boxed().toList();
     }
 
-    @Test
-    void bufferDropLatestKeepsTheBufferedItemsAndDiscardsEachNewerOneOnce() throws Exception {
-        for (int i = 0; i < SHAPES.size(); i++) {
-            CompletableFuture<Void> producerDone = new CompletableFuture<>();
-            List<Integer> seen = new ArrayList<>();
-            List<Integer> discarded = new ArrayList<>();
-            AsyncStream<Integer> s = SHAPES.get(i).apply(fastGenerator(10, producerDone)).buffer(2, Overflow.DROP_LATEST).onDiscard(discarded::add);
+    /** What a slow consumer saw, what was discarded and how the run ended, with {@code policy} after shape {@code i}. */
+    private record OverflowRun(String shape, List<Integer> seen, List<Integer> discarded, Throwable failure) {}
+
+    private static OverflowRun overflowRun(int i, UnaryOperator<AsyncStream<Integer>> policy) {
+        CompletableFuture<Void> producerDone = new CompletableFuture<>();
+        List<Integer> seen = new ArrayList<>();
+        List<Integer> discarded = new ArrayList<>();
+        AsyncStream<Integer> s = policy.apply(SHAPES.get(i).apply(fastGenerator(10, producerDone))).onDiscard(discarded::add);
+        Throwable failure = null;
+        try {
             Loop.run(() -> consumeSlowly(s, seen, producerDone));
-            String shape = SHAPE_NAMES.get(i);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        return new OverflowRun(SHAPE_NAMES.get(i), seen, discarded, failure);
+    }
+
+    @Test
+    void bufferDropLatestKeepsTheBufferedItemsAndDiscardsEachNewerOneOnce() {
+        for (int i = 0; i < SHAPES.size(); i++) {
+            OverflowRun r = overflowRun(i, s -> s.buffer(2, Overflow.DROP_LATEST));
+            assertNull(r.failure(), r.shape() + ": failed");
             // 0 went to the waiting consumer, 1 and 2 filled the buffer, every later item found it full
-            assertEquals(List.of(0, 1, 2), seen, shape + ": delivered");
-            assertEquals(range(3, 10), discarded, shape + ": discarded, each once");
+            assertEquals(List.of(0, 1, 2), r.seen(), r.shape() + ": delivered");
+            assertEquals(range(3, 10), r.discarded(), r.shape() + ": discarded, each once");
         }
     }
 
     @Test
-    void bufferDropOldestKeepsTheNewestItemsAndDiscardsEachOlderOneOnce() throws Exception {
+    void bufferDropOldestKeepsTheNewestItemsAndDiscardsEachOlderOneOnce() {
         for (int i = 0; i < SHAPES.size(); i++) {
-            CompletableFuture<Void> producerDone = new CompletableFuture<>();
-            List<Integer> seen = new ArrayList<>();
-            List<Integer> discarded = new ArrayList<>();
-            AsyncStream<Integer> s = SHAPES.get(i).apply(fastGenerator(10, producerDone)).buffer(2, Overflow.DROP_OLDEST).onDiscard(discarded::add);
-            Loop.run(() -> consumeSlowly(s, seen, producerDone));
-            String shape = SHAPE_NAMES.get(i);
-            assertEquals(List.of(0, 8, 9), seen, shape + ": delivered");
-            assertEquals(range(1, 8), discarded, shape + ": discarded, each once");
+            OverflowRun r = overflowRun(i, s -> s.buffer(2, Overflow.DROP_OLDEST));
+            assertNull(r.failure(), r.shape() + ": failed");
+            assertEquals(List.of(0, 8, 9), r.seen(), r.shape() + ": delivered");
+            assertEquals(range(1, 8), r.discarded(), r.shape() + ": discarded, each once");
         }
     }
 
     @Test
     void bufferFailEndsTheStreamWithBufferOverflowAfterTheBufferedItems() {
         for (int i = 0; i < SHAPES.size(); i++) {
-            CompletableFuture<Void> producerDone = new CompletableFuture<>();
-            List<Integer> seen = new ArrayList<>();
-            List<Integer> discarded = new ArrayList<>();
-            AsyncStream<Integer> s = SHAPES.get(i).apply(fastGenerator(10, producerDone)).buffer(2, Overflow.FAIL).onDiscard(discarded::add);
-            String shape = SHAPE_NAMES.get(i);
-            assertThrows(BufferOverflowException.class, () -> Loop.run(() -> consumeSlowly(s, seen, producerDone)), shape);
-            assertEquals(List.of(0, 1, 2), seen, shape + ": the buffered items come before the failure");
-            assertEquals(List.of(3), discarded, shape + ": the item that overflowed, once; the producer emitted no more");
+            OverflowRun r = overflowRun(i, s -> s.buffer(2, Overflow.FAIL));
+            assertInstanceOf(BufferOverflowException.class, r.failure(), r.shape());
+            assertEquals(List.of(0, 1, 2), r.seen(), r.shape() + ": the buffered items come before the failure");
+            assertEquals(List.of(3), r.discarded(), r.shape() + ": the item that overflowed, once; the producer emitted no more");
         }
     }
 
     @Test
-    void conflateShowsASlowConsumerTheLatestItemAndDiscardsTheSkippedOnes() throws Exception {
+    void conflateShowsASlowConsumerTheLatestItemAndDiscardsTheSkippedOnes() {
         for (int i = 0; i < SHAPES.size(); i++) {
-            CompletableFuture<Void> producerDone = new CompletableFuture<>();
-            List<Integer> seen = new ArrayList<>();
-            List<Integer> discarded = new ArrayList<>();
-            AsyncStream<Integer> s = SHAPES.get(i).apply(fastGenerator(10, producerDone)).conflate().onDiscard(discarded::add);
-            Loop.run(() -> consumeSlowly(s, seen, producerDone));
-            String shape = SHAPE_NAMES.get(i);
-            assertEquals(List.of(0, 9), seen, shape + ": the first item, then the latest");
-            assertEquals(range(1, 9), discarded, shape + ": superseded items, each once");
+            OverflowRun r = overflowRun(i, AsyncStream::conflate);
+            assertNull(r.failure(), r.shape() + ": failed");
+            assertEquals(List.of(0, 9), r.seen(), r.shape() + ": the first item, then the latest");
+            assertEquals(range(1, 9), r.discarded(), r.shape() + ": superseded items, each once");
         }
     }
 
