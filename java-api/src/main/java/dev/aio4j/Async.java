@@ -71,21 +71,20 @@ public final class Async {
     }
 
     private static CompletionStage<?>[] checkedStages(Collection<? extends CompletionStage<?>> stages, String name) {
-        Objects.requireNonNull(stages, name);
-        CompletionStage<?>[] out = stages.toArray(new CompletionStage<?>[0]);
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] == null) throw new NullPointerException(name + "[" + i + "] is null");
-        }
-        return out;
+        return checked(stages, name, new CompletionStage<?>[0]);
     }
 
     /** As {@link #checkedStages}, in an {@code Object[]}: a gather keeps each element in its stage's slot. */
     private static Object[] gatherSlots(Collection<? extends CompletionStage<?>> stages) {
-        Objects.requireNonNull(stages, "stages");
-        Object[] out = stages.toArray();
+        return checked(stages, "stages", new Object[0]);
+    }
+
+    private static <A> A[] checked(Collection<? extends CompletionStage<?>> stages, String name, A[] type) {
+        Objects.requireNonNull(stages, name);
+        A[] out = stages.toArray(type);
         for (int i = 0; i < out.length; i++) {
-            if (out[i] == null) throw new NullPointerException("stages[" + i + "] is null");
-            if (!(out[i] instanceof CompletionStage<?>)) throw new ClassCastException("stages[" + i + "] is not a CompletionStage");
+            if (out[i] == null) throw new NullPointerException(name + "[" + i + "] is null");
+            if (!(out[i] instanceof CompletionStage<?>)) throw new ClassCastException(name + "[" + i + "] is not a CompletionStage");
         }
         return out;
     }

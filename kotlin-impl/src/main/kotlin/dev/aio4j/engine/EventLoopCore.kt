@@ -759,7 +759,7 @@ public class EventLoopCore private constructor(
             r.failWith(CancellationException("loop is closed"))
         } else if (r is TaskCore && !r.registers) { // a yield still queued when the loop stopped
             r.failWith(CancellationException("loop is closed"))
-            r.finishStopped()
+            r.finish()
         } else if (r is LoopCore.Undroppable) {
             try {
                 r.run()

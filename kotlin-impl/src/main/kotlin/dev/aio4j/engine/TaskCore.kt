@@ -304,19 +304,14 @@ public abstract class TaskCore(@JvmField public val loop: LoopCore) : TimerNode(
         return true
     }
 
-    /** Marks the task finished and lets its loop forget it. Idempotent. */
-    protected fun finish() {
+    /** Marks the task finished and lets its loop forget it (its own code, or a loop that stopped with it queued). Idempotent. */
+    internal fun finish() {
         if (state == FINISHED) return
         state = FINISHED
         loop.registry.remove(this)
         val sd = side
         if (sd is TaskDebug) reportHeld(sd)
         onFinished()
-    }
-
-    /** Marks a task finished whose loop stopped before it could run again (a queued yield). */
-    internal fun finishStopped() {
-        finish()
     }
 
     /** Debug mode: the task finished while holding a lock (or another resource it took): report each, once. */

@@ -9,9 +9,9 @@ package dev.aio4j.engine
  */
 internal class TaskRegistry(private val concurrent: Boolean) {
     private val stripes: Int = if (concurrent) Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 4).coerceAtLeast(4) else 1
-    private val heads = arrayOfNulls<TaskCore>(stripes) // the single-threaded list (stripe 0); unused when concurrent
+    private var head: TaskCore? = null // the single-threaded list
     // concurrent: one padded object per stripe, its own lock, so that two workers' stripes never share a cache line
-    private val locks: Array<Stripe> = Array(if (concurrent) stripes else 0) { Stripe() }
+    private val striped: Array<Stripe> = Array(if (concurrent) stripes else 0) { Stripe() }
     private var plainCount = 0
 
     /** One stripe's lock (its header), list head and count, together at the start of its [Stripe]. */
@@ -40,7 +40,7 @@ internal class TaskRegistry(private val concurrent: Boolean) {
             return
         }
         val s = (Thread.currentThread().id.toInt() * 0x9E3779B9.toInt()).ushr(16) and (stripes - 1)
-        val st = locks[s]
+        val st = striped[s]
         synchronized(st) {
             link(s, core)
             st.count++
@@ -54,14 +54,14 @@ internal class TaskRegistry(private val concurrent: Boolean) {
         }
         val s = core.regStripe
         if (s < 0) return // not registered (or removed already)
-        val st = locks[s]
+        val st = striped[s]
         synchronized(st) { if (unlink(s, core)) st.count-- }
     }
 
     fun size(): Int {
         if (!concurrent) return plainCount
         var n = 0
-        for (s in 0 until stripes) n += locks[s].let { synchronized(it) { it.count } }
+        for (s in 0 until stripes) n += striped[s].let { synchronized(it) { it.count } }
         return n
     }
 
@@ -70,7 +70,7 @@ internal class TaskRegistry(private val concurrent: Boolean) {
     fun snapshot(): List<TaskCore> {
         val out = ArrayList<TaskCore>()
         for (s in 0 until stripes) {
-            if (concurrent) synchronized(locks[s]) { collect(s, out) } else collect(s, out)
+            if (concurrent) synchronized(striped[s]) { collect(s, out) } else collect(s, out)
         }
         return out
     }
@@ -84,7 +84,7 @@ internal class TaskRegistry(private val concurrent: Boolean) {
         if (concurrent) return snapshot()
         val out = ArrayList<TaskCore>()
         try {
-            var c = heads[0]
+            var c = head
             val bound = plainCount + 10_000
             while (c != null && out.size < bound) {
                 if (c.registered) out.add(c)
@@ -108,10 +108,10 @@ internal class TaskRegistry(private val concurrent: Boolean) {
         out.subList(start, out.size).reverse()
     }
 
-    private fun headOf(s: Int): TaskCore? = if (concurrent) locks[s].head else heads[s]
+    private fun headOf(s: Int): TaskCore? = if (concurrent) striped[s].head else head
 
     private fun setHead(s: Int, c: TaskCore?) {
-        if (concurrent) locks[s].head = c else heads[s] = c
+        if (concurrent) striped[s].head = c else head = c
     }
 
     private fun link(s: Int, core: TaskCore) {
